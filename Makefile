@@ -1,0 +1,60 @@
+# SPDX-License-Identifier: GPL-2.0
+# Workbench for the KVM PPC Book3S HV Rust machine-check series.
+# 'make run' is the main job, 'make check' runs every test; see README.md.
+
+S := scripts
+MACHINES := powernv10 powernv9
+
+.PHONY: all run check toolchain base tree build initramfs boot export \
+	series-check clean distclean help
+
+all: help
+
+help:
+	@echo "make run           build the patched kernel and boot it on emulated POWER10 and POWER9"
+	@echo "make check         run every test; ends with 'N passed, N failed'"
+	@echo "make toolchain     provision the pinned Debian trixie chroot"
+	@echo "make base          fetch and verify the Linux 7.3.4 base"
+	@echo "make tree          assemble linux/ = base + patches/"
+	@echo "make build         build the host kernel into out/build-host"
+	@echo "make initramfs     pack out/initramfs-host.cpio.gz"
+	@echo "make boot M=...    boot on one machine (powernv10, powernv9)"
+	@echo "make export        write linux/'s commits back into patches/"
+	@echo "make series-check  git am + checkpatch --strict on patches/"
+
+toolchain:
+	$(S)/toolchain.sh
+
+base: toolchain
+	$(S)/base.sh
+
+tree: base
+	$(S)/tree.sh
+
+build: tree
+	$(S)/build.sh host powernv-host.config
+
+initramfs: build
+	$(S)/initramfs.sh host
+
+boot: initramfs
+	$(S)/boot.sh host $(or $(M),powernv10)
+
+run: initramfs
+	@set -e; for m in $(MACHINES); do $(S)/boot.sh host $$m; done
+
+check:
+	$(S)/check.sh
+
+export:
+	$(S)/export.sh
+
+series-check: base
+	rm -rf out/results
+	$(S)/series-check.sh; $(S)/in-chroot.sh python3 $(S)/report.py summary
+
+clean:
+	rm -rf out
+
+distclean: clean
+	@echo "linux/ and the cache (\$${KVMPPC_CACHE:-/var/cache/kvmppc-mce}) are kept; remove them by hand"

@@ -1,0 +1,44 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Boot a kernel built by build.sh on emulated POWER under QEMU TCG:
+#   boot.sh NAME MACHINE     (MACHINE: powernv9 or powernv10)
+# The console goes to out/logs/boot-NAME-MACHINE.log. Fails, saying why,
+# on a QEMU error, a timeout, a panic, an oops, a BUG or a WARN, or when
+# /init did not reach its end. Results are read from the log afterwards
+# by scripts/report.py. BOOT_TAG names the log (default NAME-MACHINE),
+# BOOT_APPEND adds kernel parameters, BOOT_TIMEOUT and BOOT_SMP set the
+# time limit in seconds and the number of CPUs.
+. "$(dirname "$0")/lib.sh"
+
+name=${1:?usage: boot.sh NAME MACHINE}
+machine=${2:?usage: boot.sh NAME MACHINE}
+timeout=${BOOT_TIMEOUT:-600}
+smp=${BOOT_SMP:-2}
+obj=$OUT/build-$name
+img=$OUT/initramfs-$name.cpio.gz
+clog=$LOGS/boot-${BOOT_TAG:-$name-$machine}.log
+[ -f "$obj/vmlinux" ] || die "no kernel at $obj/vmlinux; run 'make build' first"
+[ -f "$img" ] || die "no initramfs at $img; run 'make initramfs' first"
+case $machine in
+powernv9 | powernv10) ;;
+*) die "unknown machine '$machine' (powernv9 or powernv10)" ;;
+esac
+
+log "boot[$name/$machine]: booting, timeout ${timeout}s (console: $clog)"
+start=$(date +%s)
+set +e
+in_chroot timeout -k 10 "$timeout" qemu-system-ppc64 \
+	-M "$machine" -accel tcg -smp "$smp" -m 2G \
+	-display none -monitor none -serial "file:$clog" -no-reboot \
+	-kernel "$obj/vmlinux" -initrd "$img" \
+	-append "console=hvc0 panic=-1 ${BOOT_APPEND:-}" \
+	</dev/null >"$clog.qemu" 2>&1
+rc=$?
+set -e
+secs=$(( $(date +%s) - start ))
+log "boot[$name/$machine]: QEMU exited with $rc after ${secs}s"
+
+[ $rc -ne 124 ] && [ $rc -ne 137 ] ||
+	die "boot $name/$machine: QEMU timed out after ${timeout}s; see $clog"
+[ $rc -eq 0 ] || die "boot $name/$machine: QEMU failed (exit $rc): $(head -c 500 "$clog.qemu"); see $clog"
+python3 "$TOP/scripts/report.py" console "$clog"

@@ -1,0 +1,56 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Configure and build the kernel in linux/ for the emulated POWER host.
+#   build.sh NAME FRAGMENT...   builds into out/build-NAME from tinyconfig
+#                               plus the fragments (paths below config/)
+# Every value in the fragments must survive olddefconfig, or the build
+# stops: a silently dropped option would make the tests meaningless.
+. "$(dirname "$0")/lib.sh"
+
+name=${1:?usage: build.sh NAME FRAGMENT...}
+shift
+[ $# -gt 0 ] || die "build.sh: no config fragment given"
+[ -d "$LINUX/.git" ] || die "no work tree at $LINUX; run 'make tree' first"
+obj=$OUT/build-$name
+blog=$LOGS/build-$name.log
+mkdir -p "$obj" "$LOGS"
+frags=()
+for f in "$@"; do
+	[ -f "$TOP/config/$f" ] || die "no config fragment config/$f"
+	frags+=("$TOP/config/$f")
+done
+
+kmake() {
+	in_chroot make -C "$LINUX" O="$obj" "${KMAKE_ARGS[@]}" "$@"
+}
+
+log "build[$name]: configuring (log: $blog)"
+{
+	kmake tinyconfig &&
+	in_chroot "$LINUX/scripts/kconfig/merge_config.sh" -m -O "$obj" \
+		"$obj/.config" "${frags[@]}" &&
+	kmake olddefconfig
+} >"$blog" 2>&1 || die "configuring $name failed; see $blog"
+
+bad=0
+while IFS= read -r line; do
+	case "$line" in
+	CONFIG_*=*) sym=${line%%=*} ;;
+	"# CONFIG_"*" is not set") sym=${line#\# }; sym=${sym%% *} ;;
+	*) continue ;;
+	esac
+	got=$(grep -E "^($sym=|# $sym is not set)" "$obj/.config" || true)
+	if [ "$line" != "$got" ] && ! { [ -z "$got" ] && [ "${line#\# }" != "$line" ]; }; then
+		echo "config: wanted '$line', got '${got:-<absent>}'" >&2
+		bad=1
+	fi
+done < <(cat "${frags[@]}")
+[ $bad = 0 ] || die "config fragments for $name did not apply (missing dependency or tool?); see $obj/.config and $blog"
+
+log "build[$name]: building vmlinux and modules"
+start=$(date +%s)
+kmake vmlinux modules >>"$blog" 2>&1 || {
+	grep -E -m 20 'error|Error' "$blog" >&2 || tail -n 20 "$blog" >&2
+	die "building $name failed; see $blog"
+}
+log "build[$name]: done in $(( $(date +%s) - start )) s"

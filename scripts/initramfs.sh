@@ -1,0 +1,51 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Build the test initramfs for a kernel built by build.sh:
+#   initramfs.sh NAME   -> out/initramfs-NAME.cpio.gz
+# It holds the static /init (initramfs/init.c), the KVM modules and the
+# test programs in out/tests/ (if any), packed with the kernel's own
+# usr/gen_init_cpio.
+. "$(dirname "$0")/lib.sh"
+
+name=${1:?usage: initramfs.sh NAME}
+obj=$OUT/build-$name
+[ -f "$obj/vmlinux" ] || die "no kernel at $obj/vmlinux; run 'make build' first"
+dir=$OUT/initramfs-$name
+img=$OUT/initramfs-$name.cpio.gz
+rm -rf "$dir"
+mkdir -p "$dir"
+
+in_chroot powerpc64le-linux-gnu-gcc -static -O2 -Wall -Wextra -Werror \
+	-o "$dir/init" "$TOP/initramfs/init.c" ||
+	die "building initramfs/init.c failed"
+
+list=$dir/cpio.list
+{
+	echo "dir /dev 0755 0 0"
+	echo "nod /dev/console 0600 0 0 c 5 1"
+	echo "dir /proc 0755 0 0"
+	echo "dir /sys 0755 0 0"
+	echo "dir /tmp 1777 0 0"
+	echo "dir /modules 0755 0 0"
+	echo "dir /tests 0755 0 0"
+	echo "file /init $dir/init 0755 0 0"
+} >"$list"
+
+: >"$dir/modules.order"
+for m in arch/powerpc/kvm/kvm.ko arch/powerpc/kvm/kvm-hv.ko; do
+	[ -f "$obj/$m" ] || die "module $m was not built; check the config"
+	echo "file /modules/${m##*/} $obj/$m 0644 0 0" >>"$list"
+	echo "/modules/${m##*/}" >>"$dir/modules.order"
+done
+echo "file /modules.order $dir/modules.order 0644 0 0" >>"$list"
+
+for t in "$OUT"/tests/*; do
+	[ -x "$t" ] || continue
+	echo "file /tests/${t##*/} $t 0755 0 0" >>"$list"
+done
+
+in_chroot /bin/sh -c '"$0" "$1" | gzip -n -6 >"$2"' \
+	"$obj/usr/gen_init_cpio" "$list" "$img.tmp" ||
+	die "gen_init_cpio failed for $list"
+mv "$img.tmp" "$img"
+log "initramfs[$name]: $img ($(du -k "$img" | cut -f1) KiB)"

@@ -1,0 +1,142 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Read test results and keep them in out/results/*.res.
+
+  report.py console LOG     judge a QEMU console log: kernel health, /init
+                            completion, /init's checks and the KUnit
+                            results (parsed by the kernel's kunit.py)
+  report.py add STAGE NAME STATUS [DETAIL]
+                            record one result of a host-side stage
+  report.py summary         print every result that did not pass and end
+                            with "N passed, N failed[, N skipped]"
+
+A .res file has one result a line: STATUS<TAB>NAME<TAB>DETAIL, STATUS
+being PASS, FAIL or SKIP. Exit status: non-zero when something failed.
+"""
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+RESULTS = os.path.join(TOP, "out", "results")
+KUNIT = os.path.join(TOP, "linux", "tools", "testing", "kunit", "kunit.py")
+
+# Console lines that mean the kernel is not healthy, whatever the tests say.
+FATAL = [
+    (re.compile(r"Kernel panic - not syncing"), "kernel panic"),
+    (re.compile(r"\bOops\b|Oops:"), "kernel oops"),
+    (re.compile(r"\bBUG: |kernel BUG at"), "kernel BUG"),
+    (re.compile(r"WARNING: .* at |------------\[ cut here \]"), "kernel WARN"),
+    (re.compile(r"Unable to handle kernel"), "bad kernel access"),
+    (re.compile(r"Call Trace:"), "kernel call trace"),
+    (re.compile(r"watchdog: BUG: soft lockup|rcu: INFO: .* stall"), "lockup or stall"),
+]
+WBINIT = re.compile(r"wbinit: (ok|not ok) \d+ - (.*?)(?: # (.*))?$")
+
+
+def write(path, results):
+    os.makedirs(RESULTS, exist_ok=True)
+    with open(path, "w", encoding="utf-8") as f:
+        for status, name, detail in results:
+            f.write(f"{status}\t{name}\t{detail}\n")
+
+
+def kunit_cases(group, prefix=""):
+    """Yield (name, status) for every test case in kunit.py's JSON."""
+    name = group["name"] if group["name"] != "KUnit Test Group" else ""
+    path = f"{prefix}.{name}" if prefix and name else (name or prefix)
+    for case in group["test_cases"]:
+        yield f"{path}.{case['name']}" if path else case["name"], case["status"]
+    for sub in group["sub_groups"]:
+        yield from kunit_cases(sub, path)
+
+
+def console(log):
+    tag = os.path.basename(log)
+    tag = re.sub(r"^boot-|\.log$", "", tag)
+    results = []
+    text = open(log, encoding="utf-8", errors="replace").read()
+    lines = text.splitlines()
+
+    health = [f"{what}: {line.strip()}" for line in lines
+              for pat, what in FATAL if pat.search(line)]
+    results.append(("FAIL" if health else "PASS", f"{tag}: kernel health",
+                     health[0] if health else ""))
+
+    done = any(line.startswith("wbinit: done") for line in lines)
+    results.append(("PASS" if done else "FAIL", f"{tag}: /init ran to the end",
+                    "" if done else "no 'wbinit: done' in the console: "
+                    "the boot or /init did not complete"))
+
+    for line in lines:
+        m = WBINIT.search(line)
+        if m:
+            results.append(("PASS" if m.group(1) == "ok" else "FAIL",
+                            f"{tag}: init: {m.group(2)}", m.group(3) or ""))
+
+    with tempfile.NamedTemporaryFile(suffix=".json") as js:
+        p = subprocess.run([sys.executable, KUNIT, "parse", "--json", js.name, log],
+                           capture_output=True, text=True)
+        data = open(js.name, encoding="utf-8").read()
+        if p.returncode not in (0, 1) or not data.strip():
+            results.append(("FAIL", f"{tag}: kunit.py parse",
+                            (p.stdout + p.stderr).strip()[-300:]))
+        else:
+            cases = list(kunit_cases(json.loads(data)))
+            if not cases:
+                results.append(("FAIL", f"{tag}: KUnit", "no KUnit test case ran"))
+            for name, status in cases:
+                st = {"PASS": "PASS", "SKIP": "SKIP"}.get(status, "FAIL")
+                results.append((st, f"{tag}: kunit: {name}",
+                                "" if st == "PASS" else status))
+
+    write(os.path.join(RESULTS, f"boot-{tag}.res"), results)
+    failed = [r for r in results if r[0] == "FAIL"]
+    for r in results:
+        if r[0] != "PASS":
+            print(f"{r[0]}: {r[1]}" + (f" ({r[2]})" if r[2] else ""))
+    passed = sum(r[0] == "PASS" for r in results)
+    print(f"{tag}: {passed} passed, {len(failed)} failed (console: {log})")
+    return 1 if failed else 0
+
+
+def add(stage, name, status, detail=""):
+    if status not in ("PASS", "FAIL", "SKIP"):
+        sys.exit(f"bad status {status}")
+    path = os.path.join(RESULTS, f"{stage}.res")
+    os.makedirs(RESULTS, exist_ok=True)
+    with open(path, "a", encoding="utf-8") as f:
+        f.write(f"{status}\t{name}\t{detail}\n")
+    return 0
+
+
+def summary():
+    counts = {"PASS": 0, "FAIL": 0, "SKIP": 0}
+    files = sorted(os.listdir(RESULTS)) if os.path.isdir(RESULTS) else []
+    for fn in files:
+        if not fn.endswith(".res"):
+            continue
+        for line in open(os.path.join(RESULTS, fn), encoding="utf-8"):
+            status, name, detail = (line.rstrip("\n").split("\t") + ["", ""])[:3]
+            counts[status] += 1
+            if status != "PASS":
+                print(f"{status}: {name}" + (f" ({detail})" if detail else ""))
+    line = f"{counts['PASS']} passed, {counts['FAIL']} failed"
+    if counts["SKIP"]:
+        line += f", {counts['SKIP']} skipped"
+    print(line)
+    return 1 if counts["FAIL"] or not counts["PASS"] else 0
+
+
+if __name__ == "__main__":
+    a = sys.argv[1:]
+    if a[:1] == ["console"] and len(a) == 2:
+        sys.exit(console(a[1]))
+    if a[:1] == ["add"] and len(a) in (4, 5):
+        sys.exit(add(*a[1:]))
+    if a == ["summary"]:
+        sys.exit(summary())
+    sys.exit(__doc__)

@@ -1,0 +1,58 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Check the series in patches/ as a maintainer receiving it would: it
+# applies with 'git am' to the pinned base, the cover letter names the
+# base commit, and every patch is clean under checkpatch.pl --strict
+# (only the missing Signed-off-by is excused: the sender adds it).
+# Results go to out/results/series.res.
+. "$(dirname "$0")/lib.sh"
+. "$TOP/config/base.env"
+
+res() { in_chroot python3 "$TOP/scripts/report.py" add series "$@"; }
+rm -f "$OUT/results/series.res"
+mkdir -p "$LOGS"
+base_git=$CACHE/base.git
+base=$(git --git-dir="$base_git" rev-parse "$BASE_TAG^{commit}") ||
+	die "no base repository; run 'make base' first"
+mapfile -t series < <(ls "$TOP"/patches/[0-9][0-9][0-9][0-9]-*.patch |
+	grep -v '/0000-cover-letter.patch$')
+[ ${#series[@]} -gt 0 ] || die "patches/ holds no patches"
+
+if grep -qx "base-commit: $base" "$TOP/patches/0000-cover-letter.patch"; then
+	res "cover letter names base-commit $BASE_TAG" PASS
+else
+	res "cover letter names base-commit $BASE_TAG" FAIL "want base-commit: $base"
+fi
+
+wt=$(mktemp -d "$CACHE/series-check-XXXXXX")
+cleanup() {
+	git --git-dir="$base_git" worktree remove --force "$wt" 2>/dev/null || rm -rf "$wt"
+	git --git-dir="$base_git" worktree prune
+}
+trap cleanup EXIT
+git --git-dir="$base_git" worktree add -q --detach "$wt" "$BASE_TAG"
+applied=1
+for p in "${series[@]}"; do
+	n=$(basename "$p")
+	if git -C "$wt" -c user.name=check -c user.email=check@invalid \
+		am -q "$p" >"$LOGS/series-am.log" 2>&1; then
+		res "git am $n" PASS
+	else
+		res "git am $n" FAIL "does not apply; see $LOGS/series-am.log"
+		applied=0
+		break
+	fi
+done
+
+log "series: checkpatch --strict on ${#series[@]} patches"
+for p in "${series[@]}"; do
+	n=$(basename "$p")
+	out=$LOGS/checkpatch-${n%.patch}.log
+	if (cd "$wt" && in_chroot ./scripts/checkpatch.pl --strict \
+		--ignore MISSING_SIGN_OFF "$p") >"$out" 2>&1; then
+		res "checkpatch --strict $n" PASS
+	else
+		res "checkpatch --strict $n" FAIL "$(grep -E -m1 '^(ERROR|WARNING|CHECK)' "$out"); see $out"
+	fi
+done
+[ $applied = 1 ] || die "the series does not apply to $BASE_TAG"
