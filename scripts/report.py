@@ -37,6 +37,10 @@ FATAL = [
 WBINIT = re.compile(r"wbinit: (ok|not ok) \d+ - (.*?)(?: # (.*))?$")
 
 
+def oneline(text):
+    return " | ".join(line.strip() for line in text.splitlines() if line.strip())
+
+
 def write(path, results):
     os.makedirs(RESULTS, exist_ok=True)
     with open(path, "w", encoding="utf-8") as f:
@@ -55,6 +59,7 @@ def kunit_cases(group, prefix=""):
 
 
 def console(log):
+    log = os.path.abspath(log)
     tag = os.path.basename(log)
     tag = re.sub(r"^boot-|\.log$", "", tag)
     results = []
@@ -78,7 +83,7 @@ def console(log):
                             f"{tag}: init: {m.group(2)}", m.group(3) or ""))
 
     with tempfile.NamedTemporaryFile(suffix=".json") as js:
-        p = subprocess.run([sys.executable, KUNIT, "parse", "--json", js.name, log],
+        p = subprocess.run([sys.executable, KUNIT, "parse", f"--json={js.name}", log],
                            capture_output=True, text=True)
         data = open(js.name, encoding="utf-8").read()
         if p.returncode not in (0, 1) or not data.strip():
@@ -109,7 +114,7 @@ def add(stage, name, status, detail=""):
     path = os.path.join(RESULTS, f"{stage}.res")
     os.makedirs(RESULTS, exist_ok=True)
     with open(path, "a", encoding="utf-8") as f:
-        f.write(f"{status}\t{name}\t{detail}\n")
+        f.write(f"{status}\t{name}\t{oneline(detail)}\n")
     return 0
 
 
