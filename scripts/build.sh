@@ -3,6 +3,7 @@
 # Configure and build the kernel in linux/ for the emulated POWER host.
 #   build.sh NAME FRAGMENT...   builds into out/build-NAME from tinyconfig
 #                               plus the fragments (paths below config/)
+# with clang/LLVM, or with GCC when KCC=gcc; C compiles go through ccache.
 # Every value in the fragments must survive olddefconfig, or the build
 # stops: a silently dropped option would make the tests meaningless.
 . "$(dirname "$0")/lib.sh"
@@ -20,8 +21,14 @@ for f in "$@"; do
 	frags+=("$TOP/config/$f")
 done
 
+case ${KCC:-llvm} in
+llvm) margs=(ARCH=powerpc LLVM=1 "CC=ccache clang") ;;
+gcc) margs=(ARCH=powerpc CROSS_COMPILE=powerpc64le-linux-gnu-
+	"CC=ccache powerpc64le-linux-gnu-gcc") ;;
+*) die "KCC must be llvm or gcc, not '$KCC'" ;;
+esac
 kmake() {
-	in_chroot make -C "$LINUX" O="$obj" "${KMAKE_ARGS[@]}" "$@"
+	in_chroot make -C "$LINUX" O="$obj" "${margs[@]}" "-j$JOBS" "$@"
 }
 
 log "build[$name]: configuring (log: $blog)"

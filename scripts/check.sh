@@ -1,9 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # The test command ('make check'): set everything up, check the series,
-# build the patched kernel, boot it on emulated POWER10 and POWER9, check
-# that the runner itself catches a panic and a hang, and end with
-# "N passed, N failed". Exits non-zero when anything failed.
+# build the patched kernel with clang and with GCC, boot it on emulated
+# POWER10 and POWER9, check that the runner itself catches a panic and a
+# hang, and end with "N passed, N failed". Exits non-zero on any failure.
 . "$(dirname "$0")/lib.sh"
 
 rm -rf "$OUT/results"
@@ -31,46 +31,59 @@ setup() {
 		exit 1
 	fi
 }
+# Build kernel NAME from fragments, boot it on MACHINES; count all of it.
+build_and_boot() {
+	local name=$1 what=$2 machines=$3 m
+	shift 3
+	log "check: building $name ($what)"
+	if ! "$S/build.sh" "$name" "$@"; then
+		res build "build $name ($what)" FAIL "see $LOGS/build-$name.log"
+		return 1
+	fi
+	res build "build $name ($what)" PASS
+	if ! "$S/initramfs.sh" "$name"; then
+		res build "initramfs $name" FAIL "see the error above"
+		return 1
+	fi
+	for m in $machines; do
+		"$S/boot.sh" "$name" "$m" ||
+			[ -f "$OUT/results/boot-$name-$m.res" ] ||
+			res "boot-$name-$m" "boot $name on $m" FAIL "see the error above"
+	done
+}
+# The runner must fail a bad boot, and say why: expect_fail WHAT REASON ARGS
+expect_fail() {
+	local what=$1 reason=$2 out
+	shift 2
+	if out=$(env "$@" 2>&1); then
+		res runner "$what" FAIL "boot.sh passed it"
+	elif grep -q "$reason" <<<"$out"; then
+		res runner "$what" PASS
+	else
+		res runner "$what" FAIL "other reason: $(tail -n 3 <<<"$out")"
+	fi
+}
 
 log "check: toolchain, base tree, work tree"
 setup toolchain "$S/toolchain.sh"
 setup "base tree" "$S/base.sh"
 setup "work tree" "$S/tree.sh"
 
-log "check: series (git am, checkpatch)"
+log "check: series (git am, checkpatch) and the workbench's own checks"
 "$S/series-check.sh" || true
+"$S/selftest.sh" || res workbench "workbench self-test" FAIL "see the error above"
 
-log "check: building the host kernel"
-if "$S/build.sh" host powernv-host.config; then
-	res build "build host (LLVM=1, RUST=y)" PASS
-	setup "initramfs" "$S/initramfs.sh" host
-	for m in powernv10 powernv9; do
-		"$S/boot.sh" host "$m" || true
-		[ -f "$OUT/results/boot-host-$m.res" ] ||
-			res "boot-host-$m" "boot host on $m" FAIL "see the error above"
-	done
-
-	log "check: the runner catches a panicking kernel"
-	if out=$(BOOT_TAG=selftest-panic BOOT_APPEND="rdinit=/nonexistent init=/nonexistent" \
-		"$S/boot.sh" host powernv10 2>&1); then
-		res runner "a kernel panic fails the boot" FAIL "boot.sh passed it"
-	elif grep -q "kernel panic" <<<"$out"; then
-		res runner "a kernel panic fails the boot" PASS
-	else
-		res runner "a kernel panic fails the boot" FAIL "other reason: $(tail -n 3 <<<"$out")"
-	fi
+if build_and_boot host "LLVM=1, RUST=y" "powernv10 powernv9" powernv-host.config; then
+	log "check: the runner catches a panicking kernel and a hung boot"
+	expect_fail "a kernel panic fails the boot" "kernel panic" \
+		BOOT_TAG=selftest-panic BOOT_APPEND="rdinit=/nonexistent init=/nonexistent" \
+		"$S/boot.sh" host powernv10
 	rm -f "$OUT/results/boot-selftest-panic.res"
-
-	log "check: the runner catches a hang"
-	if out=$(BOOT_TAG=selftest-hang BOOT_TIMEOUT=3 "$S/boot.sh" host powernv9 2>&1); then
-		res runner "a hung boot times out" FAIL "boot.sh passed it"
-	elif grep -q "timed out" <<<"$out"; then
-		res runner "a hung boot times out" PASS
-	else
-		res runner "a hung boot times out" FAIL "other reason: $(tail -n 3 <<<"$out")"
-	fi
-else
-	res build "build host (LLVM=1, RUST=y)" FAIL "see $LOGS/build-host.log"
+	expect_fail "a hung boot times out" "timed out" \
+		BOOT_TAG=selftest-hang BOOT_TIMEOUT=3 "$S/boot.sh" host powernv9
 fi
+
+KCC=gcc build_and_boot host-gcc "GCC, RUST=y, function tracer" powernv10 \
+	powernv-host.config gcc-ftrace.config || true
 
 summary

@@ -12,9 +12,6 @@ LINUX=$TOP/linux
 LOGS=$OUT/logs
 JOBS=${JOBS:-$(nproc)}
 
-# Kernel make for the emulated POWER host: clang/LLVM, ppc64le.
-KMAKE_ARGS=(ARCH=powerpc LLVM=1 "-j$JOBS")
-
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
 
