@@ -24,7 +24,7 @@ deb=$dl/$BASE_DEB
 
 if [ ! -f "$deb" ]; then
 	log "base: downloading $BASE_DEB_URL"
-	curl -fSL --retry 3 -o "$deb.part" "$BASE_DEB_URL" ||
+	curl -fsSL --retry 3 -o "$deb.part" "$BASE_DEB_URL" ||
 		die "download of $BASE_PKG $BASE_PKG_VERSION failed (mirror unreachable or version gone); fetch $BASE_DEB by hand into $dl or fix config/base.env"
 	mv "$deb.part" "$deb"
 fi

@@ -7,7 +7,8 @@
 # /init did not reach its end. Results are read from the log afterwards
 # by scripts/report.py. BOOT_TAG names the log (default NAME-MACHINE),
 # BOOT_APPEND adds kernel parameters, BOOT_TIMEOUT and BOOT_SMP set the
-# time limit in seconds and the number of CPUs.
+# time limit in seconds and the number of CPUs, BOOT_QEMU_EXTRA adds
+# QEMU options.
 . "$(dirname "$0")/lib.sh"
 
 name=${1:?usage: boot.sh NAME MACHINE}
@@ -31,7 +32,7 @@ in_chroot timeout -k 10 "$timeout" qemu-system-ppc64 \
 	-M "$machine" -accel tcg -smp "$smp" -m 2G \
 	-display none -monitor none -serial "file:$clog" -no-reboot \
 	-kernel "$obj/vmlinux" -initrd "$img" \
-	-append "console=hvc0 panic=-1 ${BOOT_APPEND:-}" \
+	-append "console=hvc0 panic=-1 ${BOOT_APPEND:-}" ${BOOT_QEMU_EXTRA:-} \
 	</dev/null >"$clog.qemu" 2>&1
 rc=$?
 set -e

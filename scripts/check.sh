@@ -80,7 +80,8 @@ if build_and_boot host "LLVM=1, RUST=y" "powernv10 powernv9" powernv-host.config
 		"$S/boot.sh" host powernv10
 	rm -f "$OUT/results/boot-selftest-panic.res"
 	expect_fail "a hung boot times out" "timed out" \
-		BOOT_TAG=selftest-hang BOOT_TIMEOUT=3 "$S/boot.sh" host powernv9
+		BOOT_TAG=selftest-hang BOOT_TIMEOUT=5 BOOT_QEMU_EXTRA=-S \
+		"$S/boot.sh" host powernv9
 fi
 
 # GCC with the function tracer also covers -fpatchable-function-entry,

@@ -45,7 +45,7 @@ def write(path, results):
     os.makedirs(RESULTS, exist_ok=True)
     with open(path, "w", encoding="utf-8") as f:
         for status, name, detail in results:
-            f.write(f"{status}\t{name}\t{detail}\n")
+            f.write(f"{status}\t{name}\t{oneline(detail)}\n")
 
 
 def kunit_cases(group, prefix=""):
