@@ -129,10 +129,13 @@ static void run_tests(void)
 			execl(path, path, (char *)NULL);
 			_exit(127);
 		}
-		waitpid(pid, &status, 0);
-		printf("wbinit: %s exited with %d\n", path,
-		       WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
-		fflush(stdout);
+		if (pid < 0 || waitpid(pid, &status, 0) < 0) {
+			check(0, path, "fork/wait: %s", strerror(errno));
+			continue;
+		}
+		check(WIFEXITED(status) && WEXITSTATUS(status) == 0, path,
+		      "exit status %d",
+		      WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
 	}
 }
 

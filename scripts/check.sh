@@ -70,7 +70,7 @@ setup "base tree" "$S/base.sh"
 setup "work tree" "$S/tree.sh"
 
 log "check: series (git am, checkpatch) and the workbench's own checks"
-"$S/series-check.sh" || true
+"$S/series-check.sh" || res series "series-check.sh ran to its end" FAIL "see the error above"
 "$S/selftest.sh" || res workbench "workbench self-test" FAIL "see the error above"
 
 if build_and_boot host "LLVM=1, RUST=y" "powernv10 powernv9" powernv-host.config; then

@@ -44,8 +44,8 @@ for t in "$OUT"/tests/*; do
 	echo "file /tests/${t##*/} $t 0755 0 0" >>"$list"
 done
 
-in_chroot /bin/sh -c '"$0" "$1" | gzip -n -6 >"$2"' \
-	"$obj/usr/gen_init_cpio" "$list" "$img.tmp" ||
+in_chroot "$obj/usr/gen_init_cpio" -o "$dir/initramfs.cpio" "$list" ||
 	die "gen_init_cpio failed for $list"
+gzip -n -6 -c "$dir/initramfs.cpio" >"$img.tmp" || die "gzip of $dir/initramfs.cpio failed"
 mv "$img.tmp" "$img"
 log "initramfs[$name]: $img ($(du -k "$img" | cut -f1) KiB)"

@@ -76,6 +76,11 @@ def console(log):
                     "" if done else "no 'wbinit: done' in the console: "
                     "the boot or /init did not complete"))
 
+    m = re.search(r"wbinit: done (\d+) checks", text)
+    seen = sum(bool(WBINIT.search(line)) for line in lines)
+    if m and int(m.group(1)) != seen:
+        results.append(("FAIL", f"{tag}: init: all checks read",
+                        f"/init made {m.group(1)} checks, {seen} found in the console"))
     for line in lines:
         m = WBINIT.search(line)
         if m:
