@@ -67,5 +67,6 @@ $BASE_TARBALL sha256 $BASE_TARBALL_SHA256,
 with Debian's ignore-everything rules dropped from .gitignore."
 git tag "$BASE_TAG"
 unset GIT_DIR GIT_WORK_TREE
+rm -rf "$base_git"
 mv "$base_git.new" "$base_git"
 log "base: $BASE_TAG = $(git --git-dir="$base_git" rev-parse "$BASE_TAG")"

@@ -42,4 +42,4 @@ log "boot[$name/$machine]: QEMU exited with $rc after ${secs}s"
 [ $rc -ne 124 ] && [ $rc -ne 137 ] ||
 	die "boot $name/$machine: QEMU timed out after ${timeout}s; see $clog"
 [ $rc -eq 0 ] || die "boot $name/$machine: QEMU failed (exit $rc): $(tail -n 5 "$clog.qemu"); see $clog.qemu and $clog"
-python3 "$TOP/scripts/report.py" console "$clog"
+in_chroot python3 "$TOP/scripts/report.py" console "$clog" "$obj/.config"

@@ -17,13 +17,19 @@ branch=$(git -C "$LINUX" symbolic-ref --short HEAD) ||
 [ -n "$(git -C "$LINUX" config "branch.$branch.description")" ] ||
 	die "no cover letter: set one with 'git -C linux branch --edit-description'"
 
-tmp=$(mktemp -d)
+git -C "$LINUX" merge-base --is-ancestor "$BASE_TAG" HEAD ||
+	die "$LINUX's HEAD is not built on $BASE_TAG; check out the branch 'series'"
+[ "$(git -C "$LINUX" rev-list --count "$BASE_TAG..HEAD")" -gt 0 ] ||
+	die "$LINUX has no commits on top of $BASE_TAG; refusing to export an empty series over patches/"
+
+mkdir -p "$OUT"
+tmp=$(mktemp -d -p "$OUT" export-XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 git -C "$LINUX" -c core.abbrev=12 format-patch -q --cover-letter \
 	--cover-from-description=subject --zero-commit --base="$BASE_TAG" \
 	--no-signature -o "$tmp" "$BASE_TAG..HEAD"
 cover=$(ls "$tmp"/0000-cover-letter.patch)
-python3 "$TOP/scripts/series.py" fixdate "$cover" \
+in_chroot python3 "$TOP/scripts/series.py" fixdate "$cover" \
 	"$(git -C "$LINUX" log -1 --format=%aD HEAD)"
 
 mkdir -p "$dest"

@@ -2,9 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0
 """Read test results and keep them in out/results/*.res.
 
-  report.py console LOG     judge a QEMU console log: kernel health, /init
+  report.py console LOG [CONFIG]
+                            judge a QEMU console log: kernel health, /init
                             completion, /init's checks and the KUnit
-                            results (parsed by the kernel's kunit.py)
+                            results (parsed by the kernel's kunit.py);
+                            with the kernel's .config, also that every
+                            suite config/kunit-suites.txt expects ran
   report.py add STAGE NAME STATUS [DETAIL]
                             record one result of a host-side stage
   report.py summary         print every result that did not pass and end
@@ -58,7 +61,22 @@ def kunit_cases(group, prefix=""):
         yield from kunit_cases(sub, path)
 
 
-def console(log):
+def expected_suites(config):
+    """Suites config/kunit-suites.txt expects from a kernel built with CONFIG."""
+    enabled = set()
+    for line in open(config, encoding="utf-8"):
+        m = re.match(r"^(CONFIG_\w+)=y$", line.strip())
+        if m:
+            enabled.add(m.group(1))
+    want = []
+    for line in open(os.path.join(TOP, "config", "kunit-suites.txt"), encoding="utf-8"):
+        f = line.split()
+        if len(f) == 2 and not f[0].startswith("#") and f[0] in enabled:
+            want.append(f[1])
+    return want
+
+
+def console(log, config=None):
     log = os.path.abspath(log)
     tag = os.path.basename(log)
     tag = re.sub(r"^boot-|\.log$", "", tag)
@@ -98,6 +116,10 @@ def console(log):
             cases = list(kunit_cases(json.loads(data)))
             if not cases:
                 results.append(("FAIL", f"{tag}: KUnit", "no KUnit test case ran"))
+            for suite in expected_suites(config) if config else []:
+                ran = any(name.split(".")[0] == suite for name, _ in cases)
+                results.append(("PASS" if ran else "FAIL", f"{tag}: kunit suite {suite} ran",
+                                "" if ran else "enabled in .config but absent from the console"))
             for name, status in cases:
                 st = {"PASS": "PASS", "SKIP": "SKIP"}.get(status, "FAIL")
                 results.append((st, f"{tag}: kunit: {name}",
@@ -143,8 +165,8 @@ def summary():
 
 if __name__ == "__main__":
     a = sys.argv[1:]
-    if a[:1] == ["console"] and len(a) == 2:
-        sys.exit(console(a[1]))
+    if a[:1] == ["console"] and len(a) in (2, 3):
+        sys.exit(console(*a[1:]))
     if a[:1] == ["add"] and len(a) in (4, 5):
         sys.exit(add(*a[1:]))
     if a == ["summary"]:

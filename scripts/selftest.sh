@@ -13,7 +13,8 @@
 res() { in_chroot python3 "$TOP/scripts/report.py" add workbench "$@"; }
 rm -f "$OUT/results/workbench.res"
 
-tmp=$(mktemp -d)
+mkdir -p "$OUT"
+tmp=$(mktemp -d -p "$OUT" selftest-XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 if "$TOP/scripts/export.sh" "$tmp/patches" >"$tmp/export.log" 2>&1 &&
 	diff -r "$tmp/patches" "$TOP/patches" >"$tmp/export.diff" 2>&1; then

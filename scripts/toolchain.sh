@@ -16,6 +16,13 @@ if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
 	exit 0
 fi
 
+if ! command -v debootstrap >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
+	log "toolchain: installing debootstrap on the host (apt-get)"
+	{ apt-get update -q && DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -q --no-install-recommends debootstrap; } \
+		>"${TMPDIR:-/tmp}/wb-debootstrap-install.log" 2>&1 ||
+		die "could not install debootstrap on the host; see ${TMPDIR:-/tmp}/wb-debootstrap-install.log"
+fi
 need_host_tool debootstrap
 need_host_tool unshare util-linux
 mkdir -p "$CACHE"

@@ -14,7 +14,7 @@ git --git-dir="$base_git" rev-parse -q --verify "refs/tags/$BASE_TAG" >/dev/null
 mapfile -t series < <(ls "$TOP"/patches/[0-9][0-9][0-9][0-9]-*.patch 2>/dev/null |
 	grep -v '/0000-cover-letter.patch$' || true)
 cover=$TOP/patches/0000-cover-letter.patch
-phash=$({ cat "$TOP"/patches/*.patch 2>/dev/null || true; } | sha256sum | cut -d' ' -f1)
+phash=$({ echo "$BASE_TAG"; cat "$TOP"/patches/*.patch 2>/dev/null || true; } | sha256sum | cut -d' ' -f1)
 state=$LINUX/.git/wb-state
 
 apply_series() {
@@ -23,14 +23,21 @@ apply_series() {
 	local p
 	for p in "${series[@]}"; do
 		if ! git -C "$LINUX" am -q --whitespace=nowarn "$p" >"$OUT/logs/git-am.log" 2>&1; then
-			git -C "$LINUX" am --abort || true
+			git -C "$LINUX" am --abort >/dev/null 2>&1 || true
+			# Leave the bare base, not half a series, and no state, so
+			# that the next 'make tree' tries again.
+			git -C "$LINUX" reset -q --hard "$BASE_TAG"
+			rm -f "$state"
 			cat "$OUT/logs/git-am.log" >&2
-			die "$(basename "$p") does not apply to $BASE_TAG; see above"
+			die "$(basename "$p") does not apply to $BASE_TAG; see above (linux/ is reset to the base)"
 		fi
 	done
+	git -C "$LINUX" config --unset branch.series.description || true
 	if [ -f "$cover" ]; then
-		git -C "$LINUX" config branch.series.description \
-			"$(python3 "$TOP/scripts/series.py" description "$cover")"
+		local desc
+		desc=$(in_chroot python3 "$TOP/scripts/series.py" description "$cover") ||
+			die "cannot read the cover letter $cover"
+		git -C "$LINUX" config branch.series.description "$desc"
 	fi
 	echo "$phash $(git -C "$LINUX" rev-parse HEAD)" >"$state"
 	log "tree: $LINUX = $BASE_TAG + ${#series[@]} patches"
@@ -53,7 +60,7 @@ read -r old_hash old_head <"$state" 2>/dev/null || old_hash="" old_head=""
 
 if [ "$head" != "$old_head" ]; then
 	# Commits made in the work tree: fine if they are what patches/ holds.
-	tmp=$(mktemp -d)
+	tmp=$(mktemp -d -p "$OUT" tree-XXXXXX)
 	trap 'rm -rf "$tmp"' EXIT
 	"$TOP/scripts/export.sh" "$tmp" 2>/dev/null || true
 	if diff -qr "$tmp" "$TOP/patches" >/dev/null 2>&1; then
