@@ -37,6 +37,7 @@ FATAL = [
     (re.compile(r"Call Trace:"), "kernel call trace"),
     (re.compile(r"watchdog: BUG: soft lockup|rcu: INFO: .* stall"), "lockup or stall"),
 ]
+KTAP_START = re.compile(r"^(\[[^]]*\] )?KTAP version \d+\s*$")
 WBINIT = re.compile(r"wbinit: (ok|not ok) \d+ - (.*?)(?: # (.*))?$")
 
 
@@ -76,6 +77,21 @@ def expected_suites(config):
     return want
 
 
+def kunit_parse(doc):
+    """Parse one KTAP document with kunit.py: its cases, or why it failed."""
+    with tempfile.TemporaryDirectory() as tmp:
+        src = os.path.join(tmp, "ktap.log")
+        js = os.path.join(tmp, "ktap.json")
+        with open(src, "w", encoding="utf-8") as f:
+            f.write("\n".join(doc) + "\n")
+        p = subprocess.run([sys.executable, KUNIT, "parse", f"--json={js}", src],
+                           capture_output=True, text=True)
+        data = open(js, encoding="utf-8").read() if os.path.exists(js) else ""
+        if p.returncode not in (0, 1) or not data.strip():
+            return (p.stdout + p.stderr).strip()[-300:] or f"kunit.py exited with {p.returncode}"
+        return list(kunit_cases(json.loads(data)))
+
+
 def console(log, config=None):
     log = os.path.abspath(log)
     tag = os.path.basename(log)
@@ -105,25 +121,27 @@ def console(log, config=None):
             results.append(("PASS" if m.group(1) == "ok" else "FAIL",
                             f"{tag}: init: {m.group(2)}", m.group(3) or ""))
 
-    with tempfile.NamedTemporaryFile(suffix=".json") as js:
-        p = subprocess.run([sys.executable, KUNIT, "parse", f"--json={js.name}", log],
-                           capture_output=True, text=True)
-        data = open(js.name, encoding="utf-8").read()
-        if p.returncode not in (0, 1) or not data.strip():
-            results.append(("FAIL", f"{tag}: kunit.py parse",
-                            (p.stdout + p.stderr).strip()[-300:]))
+    # Built-in suites print one KTAP document at boot, and every module
+    # that holds suites prints one more when it loads. kunit.py parses one
+    # document, so hand it each in turn.
+    starts = [i for i, line in enumerate(lines) if KTAP_START.match(line)]
+    docs = [lines[a:b] for a, b in zip(starts, starts[1:] + [len(lines)])]
+    cases = []
+    for n, doc in enumerate(docs):
+        got = kunit_parse(doc)
+        if isinstance(got, str):
+            results.append(("FAIL", f"{tag}: kunit.py parse (KTAP document {n + 1})", got))
         else:
-            cases = list(kunit_cases(json.loads(data)))
-            if not cases:
-                results.append(("FAIL", f"{tag}: KUnit", "no KUnit test case ran"))
-            for suite in expected_suites(config) if config else []:
-                ran = any(name.split(".")[0] == suite for name, _ in cases)
-                results.append(("PASS" if ran else "FAIL", f"{tag}: kunit suite {suite} ran",
-                                "" if ran else "enabled in .config but absent from the console"))
-            for name, status in cases:
-                st = {"PASS": "PASS", "SKIP": "SKIP"}.get(status, "FAIL")
-                results.append((st, f"{tag}: kunit: {name}",
-                                "" if st == "PASS" else status))
+            cases += got
+    if not cases:
+        results.append(("FAIL", f"{tag}: KUnit", "no KUnit test case ran"))
+    for suite in expected_suites(config) if config else []:
+        ran = any(name.split(".")[0] == suite for name, _ in cases)
+        results.append(("PASS" if ran else "FAIL", f"{tag}: kunit suite {suite} ran",
+                        "" if ran else "enabled in .config but absent from the console"))
+    for name, status in cases:
+        st = {"PASS": "PASS", "SKIP": "SKIP"}.get(status, "FAIL")
+        results.append((st, f"{tag}: kunit: {name}", "" if st == "PASS" else status))
 
     write(os.path.join(RESULTS, f"boot-{tag}.res"), results)
     failed = [r for r in results if r[0] == "FAIL"]
