@@ -6,7 +6,7 @@ S := scripts
 MACHINES := powernv10 powernv9
 
 .PHONY: all run check toolchain base tree build initramfs boot export \
-	series-check clean distclean help
+	series-check rustcheck perpatch clean distclean help
 
 all: help
 
@@ -21,6 +21,8 @@ help:
 	@echo "make boot M=...    boot on one machine (powernv10, powernv9)"
 	@echo "make export        write linux/'s commits back into patches/"
 	@echo "make series-check  git am + checkpatch --strict on patches/"
+	@echo "make rustcheck     rustfmtcheck, CLIPPY=1 and rustdoc on the host build"
+	@echo "make perpatch      build every patch of the series on its own"
 
 toolchain:
 	$(S)/toolchain.sh
@@ -32,7 +34,7 @@ tree: base
 	$(S)/tree.sh
 
 build: tree
-	$(S)/build.sh host powernv-host.config
+	$(S)/build.sh host powernv-host.config rust-mce.config
 
 initramfs: build
 	$(S)/initramfs.sh host
@@ -52,6 +54,14 @@ export:
 series-check: base
 	rm -rf out/results
 	$(S)/series-check.sh; $(S)/in-chroot.sh python3 $(S)/report.py summary
+
+rustcheck: build
+	rm -rf out/results
+	$(S)/rustcheck.sh host; $(S)/in-chroot.sh python3 $(S)/report.py summary
+
+perpatch: tree
+	rm -rf out/results
+	$(S)/perpatch.sh; $(S)/in-chroot.sh python3 $(S)/report.py summary
 
 clean:
 	rm -rf out

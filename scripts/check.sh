@@ -1,9 +1,12 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # The test command ('make check'): set everything up, check the series,
-# build the patched kernel with clang and with GCC, boot it on emulated
-# POWER10 and POWER9, check that the runner itself catches a panic and a
-# hang, and end with "N passed, N failed". Exits non-zero on any failure.
+# build the patched kernel with clang and with GCC, with the Rust
+# machine-check exit on and off, boot it on emulated POWER10 and POWER9,
+# check that the runner itself catches a panic and a hang, check the Rust
+# code (rustfmt, clippy, rustdoc), build x86-64 with Rust, build the series
+# patch by patch (PERPATCH=0 skips that), and end with "N passed,
+# N failed". Exits non-zero on any failure.
 . "$(dirname "$0")/lib.sh"
 
 rm -rf "$OUT/results"
@@ -73,7 +76,8 @@ log "check: series (git am, checkpatch) and the workbench's own checks"
 "$S/series-check.sh" || res series "series-check.sh ran to its end" FAIL "see the error above"
 "$S/selftest.sh" || res workbench "workbench self-test" FAIL "see the error above"
 
-if build_and_boot host "LLVM=1, RUST=y" "powernv10 powernv9" powernv-host.config; then
+if build_and_boot host "LLVM=1, RUST=y, Rust machine-check exit" \
+	"powernv10 powernv9" powernv-host.config rust-mce.config; then
 	log "check: the runner catches a panicking kernel and a hung boot"
 	expect_fail "a kernel panic fails the boot" "kernel panic" \
 		BOOT_TAG=selftest-panic BOOT_APPEND="rdinit=/nonexistent init=/nonexistent" \
@@ -82,17 +86,36 @@ if build_and_boot host "LLVM=1, RUST=y" "powernv10 powernv9" powernv-host.config
 	expect_fail "a hung boot times out" "timed out" \
 		BOOT_TAG=selftest-hang BOOT_TIMEOUT=5 BOOT_QEMU_EXTRA=-S \
 		"$S/boot.sh" host powernv9
+	log "check: rustfmt, clippy and rustdoc"
+	"$S/rustcheck.sh" host || res rust "rustcheck.sh ran to its end" FAIL "see the error above"
 fi
+
+build_and_boot host-c "LLVM=1, RUST=y, C machine-check exit" \
+	"powernv10 powernv9" powernv-host.config || true
 
 # GCC with the function tracer also covers -fpatchable-function-entry,
 # but its ftrace-gen-ool-stubs.sh step alone takes ~12 min on 2 cores:
 # opt in with GCC_FTRACE=1.
 if [ "${GCC_FTRACE:-0}" = 1 ]; then
 	KCC=gcc build_and_boot host-gcc-ftrace "GCC, RUST=y, function tracer" \
-		powernv10 powernv-host.config gcc-ftrace.config || true
+		powernv10 powernv-host.config rust-mce.config gcc-ftrace.config || true
 else
-	KCC=gcc build_and_boot host-gcc "GCC, RUST=y" powernv10 \
-		powernv-host.config || true
+	KCC=gcc build_and_boot host-gcc "GCC, RUST=y, Rust machine-check exit" \
+		powernv10 powernv-host.config rust-mce.config || true
+fi
+
+log "check: x86-64 with Rust"
+if KARCH=x86_64 BUILD_TARGETS=vmlinux "$S/build.sh" x86-rust x86-rust.config; then
+	res build "build x86-rust (x86-64, LLVM=1, RUST=y)" PASS
+else
+	res build "build x86-rust (x86-64, LLVM=1, RUST=y)" FAIL "see $LOGS/build-x86-rust.log"
+fi
+
+if [ "${PERPATCH:-1}" = 1 ]; then
+	log "check: every patch builds on its own"
+	"$S/perpatch.sh" || res perpatch "perpatch.sh ran to its end" FAIL "see the error above"
+else
+	log "check: PERPATCH=0, not building patch by patch"
 fi
 
 summary
