@@ -3,10 +3,10 @@
 # The test command ('make check'): set everything up, check the series,
 # build the patched kernel with clang and with GCC, with the Rust
 # machine-check exit on and off, boot it on emulated POWER10 and POWER9,
-# check that the runner itself catches a panic and a hang, check the Rust
-# code (rustfmt, clippy, rustdoc), build x86-64 with Rust, build the series
-# patch by patch (PERPATCH=0 skips that), and end with "N passed,
-# N failed". Exits non-zero on any failure.
+# check that the runner itself catches a panic, a hang and a wrong KUnit
+# expectation, check the Rust code (rustfmt, clippy, rustdoc), build
+# x86-64 with Rust, build the series patch by patch (PERPATCH=0 skips
+# that), and end with "N passed, N failed". Exits non-zero on any failure.
 . "$(dirname "$0")/lib.sh"
 
 rm -rf "$OUT/results"
@@ -88,6 +88,8 @@ if build_and_boot host "LLVM=1, RUST=y, Rust machine-check exit" \
 		"$S/boot.sh" host powernv9
 	log "check: rustfmt, clippy and rustdoc"
 	"$S/rustcheck.sh" host || res rust "rustcheck.sh ran to its end" FAIL "see the error above"
+	log "check: a wrong KUnit expectation must fail the run"
+	"$S/mutation.sh" || res mutation "mutation.sh ran to its end" FAIL "see the error above"
 fi
 
 build_and_boot host-c "LLVM=1, RUST=y, C machine-check exit" \
