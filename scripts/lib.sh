@@ -61,3 +61,19 @@ in_chroot() {
 			/bin/sh -c "cd \"\$0\" && exec \"\$@\"" "$cwd" "$@"
 	' in_chroot "$ROOT" "$TOP" "$CACHE" "$cwd" "$@"
 }
+
+# A second checkout of linux/ at $OUT/scratch-src, for building other
+# revisions or a modified copy (perpatch.sh, mutation.sh). It stays
+# between runs, and its builds use out/build-scratch, so that moving it
+# from one revision to another rebuilds only what changed.
+SCRATCH=$OUT/scratch-src
+scratch_tree() {
+	local rev=$1
+	if ! git -C "$SCRATCH" rev-parse -q --verify HEAD >/dev/null 2>&1; then
+		git -C "$LINUX" worktree remove --force "$SCRATCH" 2>/dev/null || rm -rf "$SCRATCH"
+		git -C "$LINUX" worktree prune
+		git -C "$LINUX" worktree add -q --detach "$SCRATCH" "$rev"
+	fi
+	git -C "$SCRATCH" checkout -q -f --detach "$rev"
+	git -C "$SCRATCH" clean -q -fdx
+}
