@@ -70,9 +70,11 @@ for p in "${series[@]}"; do
 	[ ${#added[@]} -gt 0 ] || continue
 	orphans=()
 	for f in "${added[@]}"; do
-		(cd "$wt" && in_chroot perl ./scripts/get_maintainer.pl --no-git \
-			--no-git-fallback -f "$f") 2>/dev/null | grep -q '(maintainer:' ||
-			orphans+=("$f")
+		# Read all of it: grep -q would close the pipe early, and with
+		# pipefail the killed writer would look like a missing entry.
+		who=$(cd "$wt" && in_chroot perl ./scripts/get_maintainer.pl --no-git \
+			--no-git-fallback -f "$f" 2>/dev/null) || true
+		grep -q '(maintainer:' <<<"$who" || orphans+=("$f")
 	done
 	if [ ${#orphans[@]} -eq 0 ]; then
 		res "MAINTAINERS covers the files $n adds" PASS
