@@ -9,7 +9,8 @@
 # KARCH=x86_64 builds for x86-64 (LLVM) instead; BUILD_SRC builds another
 # source tree than linux/; BUILD_TARGETS replaces "vmlinux modules";
 # BUILD_LENIENT=1 skips fragment options the source tree does not define
-# (for building the series patch by patch).
+# (for building the series patch by patch); BUILD_MAKE_ARGS adds make
+# arguments to the build (e.g. CLIPPY=1).
 . "$(dirname "$0")/lib.sh"
 
 name=${1:?usage: build.sh NAME FRAGMENT...}
@@ -65,9 +66,10 @@ done < <(cat "${frags[@]}")
 [ $bad = 0 ] || die "config fragments for $name did not apply (missing dependency or tool?); see $obj/.config and $blog"
 
 read -r -a targets <<<"${BUILD_TARGETS:-vmlinux modules}"
+read -r -a extra <<<"${BUILD_MAKE_ARGS:-}"
 log "build[$name]: building ${targets[*]}"
 start=$(date +%s)
-kmake "${targets[@]}" >>"$blog" 2>&1 || {
+kmake "${extra[@]}" "${targets[@]}" >>"$blog" 2>&1 || {
 	grep -E -m 20 'error|Error' "$blog" >&2 || tail -n 20 "$blog" >&2
 	die "building $name failed; see $blog"
 }

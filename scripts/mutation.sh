@@ -22,7 +22,9 @@ in_chroot env FROM="$from" TO="$to" perl -pi -e 's/\Q$ENV{FROM}\E/$ENV{TO}/' "$S
 grep -qF "$to" "$SCRATCH/$file" || die "mutation: could not change $file"
 
 log "mutation: building with $file expecting $to"
-if ! BUILD_SRC=$SCRATCH "$TOP/scripts/build.sh" scratch powernv-host.config rust-mce.config; then
+# CLIPPY=1 as perpatch.sh builds, so that only the mutated file is rebuilt.
+if ! BUILD_SRC=$SCRATCH BUILD_MAKE_ARGS=CLIPPY=1 "$TOP/scripts/build.sh" scratch \
+	powernv-host.config rust-mce.config; then
 	res "a wrong KUnit expectation fails the run" FAIL "the mutant did not build; see $LOGS/build-scratch.log"
 	exit 0
 fi

@@ -3,7 +3,10 @@
 # Build the series patch by patch, as a bisecting maintainer would: every
 # commit of linux/ on top of the base is checked out in the scratch
 # worktree and built (LLVM, host config with the Rust machine-check exit
-# on, options a commit does not know yet left out), incrementally.
+# on, options a commit does not know yet left out), incrementally, with
+# CLIPPY=1, and each commit must also pass rustfmtcheck: no clippy, rustc
+# or rustfmt complaint at any point of the series (but rustc's warning
+# about the powerpc -Ctarget-feature flags, see rustcheck.sh).
 # Results and the time each build took go to out/results/perpatch.res.
 . "$(dirname "$0")/lib.sh"
 . "$TOP/config/base.env"
@@ -21,9 +24,24 @@ for c in "${commits[@]}"; do
 	scratch_tree "$c"
 	start=$(date +%s)
 	log "perpatch: $n/${#commits[@]} $subject"
-	if BUILD_SRC=$SCRATCH BUILD_LENIENT=1 "$TOP/scripts/build.sh" scratch \
+	if BUILD_SRC=$SCRATCH BUILD_LENIENT=1 BUILD_MAKE_ARGS=CLIPPY=1 \
+		"$TOP/scripts/build.sh" scratch \
 		powernv-host.config rust-mce.config >"$LOGS/perpatch-$n.log" 2>&1; then
 		res "patch $n builds: $subject" PASS "$(( $(date +%s) - start )) s"
+		w=$(grep -E '^(warning|error)(\[[^]]*\])?: ' "$LOGS/build-scratch.log" |
+			grep -v -e '-Ctarget-feature' -e 'warnings\? emitted' || true)
+		if [ -z "$w" ]; then
+			res "patch $n is clippy clean: $subject" PASS
+		else
+			cp "$LOGS/build-scratch.log" "$LOGS/build-perpatch-$n.log"
+			res "patch $n is clippy clean: $subject" FAIL "$(head -n 2 <<<"$w"); see $LOGS/build-perpatch-$n.log"
+		fi
+		if in_chroot make -s -C "$SCRATCH" ARCH=powerpc LLVM=1 rustfmtcheck \
+			>"$LOGS/rustfmt-perpatch-$n.log" 2>&1; then
+			res "patch $n is rustfmt clean: $subject" PASS
+		else
+			res "patch $n is rustfmt clean: $subject" FAIL "see $LOGS/rustfmt-perpatch-$n.log"
+		fi
 	else
 		cp "$LOGS/build-scratch.log" "$LOGS/build-perpatch-$n.log" 2>/dev/null || true
 		res "patch $n builds: $subject" FAIL "see $LOGS/perpatch-$n.log and $LOGS/build-perpatch-$n.log"
