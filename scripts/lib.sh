@@ -62,6 +62,15 @@ in_chroot() {
 	' in_chroot "$ROOT" "$TOP" "$CACHE" "$cwd" "$@"
 }
 
+# The rustc, clippy and rustdoc complaints in a build log ($1), one line
+# each. rustc 1.96 warns about the -Ctarget-feature flags the powerpc
+# Makefile passes (mma, vsx, altivec, hard-float); that upstream noise,
+# which the series does not touch, is the only warning let through.
+rust_warnings() {
+	grep -E '^(warning|error)(\[[^]]*\])?: ' "$1" |
+		grep -v -e '-Ctarget-feature' -e 'warnings\? emitted' || true
+}
+
 # A second checkout of linux/ at $OUT/scratch-src, for building other
 # revisions or a modified copy (perpatch.sh, mutation.sh). It stays
 # between runs, and its builds use out/build-scratch, so that moving it

@@ -5,8 +5,8 @@
 # worktree and built (LLVM, host config with the Rust machine-check exit
 # on, options a commit does not know yet left out), incrementally, with
 # CLIPPY=1, and each commit must also pass rustfmtcheck: no clippy, rustc
-# or rustfmt complaint at any point of the series (but rustc's warning
-# about the powerpc -Ctarget-feature flags, see rustcheck.sh).
+# or rustfmt complaint at any point of the series (see rust_warnings in
+# lib.sh for the one warning let through).
 # Results and the time each build took go to out/results/perpatch.res.
 . "$(dirname "$0")/lib.sh"
 . "$TOP/config/base.env"
@@ -28,8 +28,7 @@ for c in "${commits[@]}"; do
 		"$TOP/scripts/build.sh" scratch \
 		powernv-host.config rust-mce.config >"$LOGS/perpatch-$n.log" 2>&1; then
 		res "patch $n builds: $subject" PASS "$(( $(date +%s) - start )) s"
-		w=$(grep -E '^(warning|error)(\[[^]]*\])?: ' "$LOGS/build-scratch.log" |
-			grep -v -e '-Ctarget-feature' -e 'warnings\? emitted' || true)
+		w=$(rust_warnings "$LOGS/build-scratch.log")
 		if [ -z "$w" ]; then
 			res "patch $n is clippy clean: $subject" PASS
 		else
