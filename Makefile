@@ -5,7 +5,7 @@
 S := scripts
 MACHINES := powernv10 powernv9
 
-.PHONY: all run check toolchain base tree build initramfs boot export \
+.PHONY: all run check toolchain base tree build selftests initramfs boot export \
 	series-check rustcheck perpatch clean distclean help
 
 all: help
@@ -17,6 +17,7 @@ help:
 	@echo "make base          fetch and verify the Linux 7.3.4 base"
 	@echo "make tree          assemble linux/ = base + patches/"
 	@echo "make build         build the host kernel into out/build-host"
+	@echo "make selftests     build the KVM selftests (ppc64le, static) into out/build-selftests"
 	@echo "make initramfs     pack out/initramfs-host.cpio.gz"
 	@echo "make boot M=...    boot on one machine (powernv10, powernv9)"
 	@echo "make export        write linux/'s commits back into patches/"
@@ -36,14 +37,20 @@ tree: base
 build: tree
 	$(S)/build.sh host powernv-host.config rust-mce.config
 
-initramfs: build
+selftests: tree
+	$(S)/selftests.sh
+
+initramfs: build selftests
 	$(S)/initramfs.sh host
 
 boot: initramfs
 	$(S)/boot.sh host $(or $(M),powernv10)
 
 run: initramfs
-	@set -e; for m in $(MACHINES); do $(S)/boot.sh host $$m; done
+	@set -e; for m in $(MACHINES); do $(S)/boot.sh host $$m; \
+		echo "--- $$m: a guest machine check, as the host and the VMM saw it:"; \
+		grep -m 4 -E "MCE: CPU[0-9]+: machine check .*Guest|KVM_EXIT_NMI" \
+			out/logs/boot-host-$$m.log; done
 
 check:
 	$(S)/check.sh

@@ -3,7 +3,8 @@
 # Build the test initramfs for a kernel built by build.sh:
 #   initramfs.sh NAME   -> out/initramfs-NAME.cpio.gz
 # It holds the static /init (initramfs/init.c), the KVM modules and the
-# test programs in out/tests/ (if any), packed with the kernel's own
+# KVM selftests listed in config/selftests.txt with /tests/list, the
+# order and arguments /init runs them with; packed with the kernel's own
 # usr/gen_init_cpio.
 . "$(dirname "$0")/lib.sh"
 
@@ -39,10 +40,21 @@ for m in arch/powerpc/kvm/kvm.ko arch/powerpc/kvm/kvm-hv.ko; do
 done
 echo "file /modules.order $dir/modules.order 0644 0 0" >>"$list"
 
-for t in "$OUT"/tests/*; do
-	[ -x "$t" ] || continue
-	echo "file /tests/${t##*/} $t 0755 0 0" >>"$list"
-done
+# The KVM selftests config/selftests.txt names, built by selftests.sh;
+# SELFTESTS="name ..." keeps only those.
+tests=$OUT/build-selftests/kselftest/kvm
+: >"$dir/tests.list"
+while read -r path args; do
+	case $path in "" | "#"*) continue ;; esac
+	t=${path##*/}
+	if [ -n "${SELFTESTS:-}" ] && ! grep -qw -- "$t" <<<"$SELFTESTS"; then
+		continue
+	fi
+	[ -x "$tests/$path" ] || die "no selftest $tests/$path; run scripts/selftests.sh first"
+	echo "file /tests/$t $tests/$path 0755 0 0" >>"$list"
+	echo "$t${args:+ $args}" >>"$dir/tests.list"
+done <"$TOP/config/selftests.txt"
+echo "file /tests/list $dir/tests.list 0644 0 0" >>"$list"
 
 in_chroot "$obj/usr/gen_init_cpio" -o "$dir/initramfs.cpio" "$list" ||
 	die "gen_init_cpio failed for $list"

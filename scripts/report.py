@@ -4,7 +4,8 @@
 
   report.py console LOG [CONFIG]
                             judge a QEMU console log: kernel health, /init
-                            completion, /init's checks and the KUnit
+                            completion, /init's checks, the TAP results of
+                            the KVM selftests /init ran, and the KUnit
                             results (parsed by the kernel's kunit.py);
                             with the kernel's .config, also that every
                             suite config/kunit-suites.txt expects ran
@@ -39,6 +40,10 @@ FATAL = [
 ]
 KTAP_START = re.compile(r"^(\[[^]]*\] )?KTAP version \d+\s*$")
 WBINIT = re.compile(r"wbinit: (ok|not ok) \d+ - (.*?)(?: # (.*))?$")
+RUNNING = re.compile(r"^wbinit: running /tests/(\S+)")
+TAP_RESULT = re.compile(r"^(ok|not ok) (\d+)\b(?: -)?\s*(.*?)"
+                        r"(?:\s*# (SKIP|XFAIL|TODO)\b\s*-?\s*(.*))?\s*$")
+TAP_PLAN = re.compile(r"^1\.\.(\d+)\b")
 
 
 def oneline(text):
@@ -92,6 +97,55 @@ def kunit_parse(doc):
         return list(kunit_cases(json.loads(data)))
 
 
+def selftests(tag, lines):
+    """The TAP results of each test program /init ran (kselftest output).
+
+    A program's own pass or fail is /init's check of its exit status;
+    here every TAP result it printed counts, and a plan it did not keep
+    fails. Kernel messages interleave with the TAP lines and are ignored.
+    """
+    results = []
+    prog, plan, seen = None, None, []
+
+    def close():
+        if prog and plan is not None and plan != len(seen):
+            results.append(("FAIL", f"{tag}: selftest: {prog}: plan",
+                            f"planned {plan} results, printed {len(seen)}"))
+
+    for line in lines:
+        m = RUNNING.match(line)
+        if m:
+            close()
+            prog, plan, seen = m.group(1), None, []
+            continue
+        if not prog:
+            continue
+        if line.startswith("wbinit: "):
+            close()
+            prog = None
+            continue
+        m = TAP_PLAN.match(line)
+        if m:
+            plan = int(m.group(1))
+            continue
+        m = TAP_RESULT.match(line)
+        if not m:
+            continue
+        ok, num, desc, directive, why = m.groups()
+        name = desc or why or f"#{num}"
+        seen.append(num)
+        if directive == "SKIP":
+            status = "SKIP"
+        elif directive == "XFAIL" or ok == "ok":
+            status = "PASS"
+        else:
+            status = "FAIL"
+        results.append((status, f"{tag}: selftest: {prog}: {name}",
+                        "" if status == "PASS" else (why or line.strip())))
+    close()
+    return results
+
+
 def console(log, config=None):
     log = os.path.abspath(log)
     tag = os.path.basename(log)
@@ -118,14 +172,19 @@ def console(log, config=None):
     for line in lines:
         m = WBINIT.search(line)
         if m:
-            results.append(("PASS" if m.group(1) == "ok" else "FAIL",
+            skip = m.group(1) == "ok" and (m.group(3) or "").startswith("SKIP")
+            results.append(("SKIP" if skip else "PASS" if m.group(1) == "ok" else "FAIL",
                             f"{tag}: init: {m.group(2)}", m.group(3) or ""))
+
+    results += selftests(tag, lines)
 
     # Built-in suites print one KTAP document at boot, and every module
     # that holds suites prints one more when it loads. kunit.py parses one
     # document, so hand it each in turn.
-    starts = [i for i, line in enumerate(lines) if KTAP_START.match(line)]
-    docs = [lines[a:b] for a, b in zip(starts, starts[1:] + [len(lines)])]
+    # The selftests' TAP comes after them: stop at the first test program.
+    end = next((i for i, line in enumerate(lines) if RUNNING.match(line)), len(lines))
+    starts = [i for i, line in enumerate(lines[:end]) if KTAP_START.match(line)]
+    docs = [lines[a:b] for a, b in zip(starts, starts[1:] + [end])]
     cases = []
     for n, doc in enumerate(docs):
         got = kunit_parse(doc)

@@ -1,0 +1,29 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Build the KVM selftests of the work tree for ppc64le, statically
+# linked, through the kselftest make targets:
+#   selftests.sh   -> out/build-selftests/kselftest/kvm/
+# and check that every program config/selftests.txt names was built.
+# The kernel's exported headers go to out/build-selftests/usr/include.
+. "$(dirname "$0")/lib.sh"
+
+obj=$OUT/build-selftests
+blog=$LOGS/selftests-build.log
+mkdir -p "$obj" "$LOGS"
+log "selftests: building the KVM selftests for ppc64le (log: $blog)"
+start=$(date +%s)
+{
+	in_chroot make -C "$LINUX" ARCH=powerpc O="$obj" -s headers &&
+	in_chroot make -C "$LINUX/tools/testing/selftests" -j"$JOBS" \
+		ARCH=powerpc CROSS_COMPILE=powerpc64le-linux-gnu- O="$obj" \
+		TARGETS=kvm EXTRA_CFLAGS=-static
+} >"$blog" 2>&1 || die "building the KVM selftests failed: $(tail -n 5 "$blog")"
+warnings=$(grep -E "warning:|error:" "$blog" | grep -v "gnu-variable-sized-type-not-at-end" || true)
+[ -z "$warnings" ] || die "the KVM selftests build warns: $(head -n 3 <<<"$warnings")"
+
+while read -r path _; do
+	case $path in "" | "#"*) continue ;; esac
+	[ -x "$obj/kselftest/kvm/$path" ] ||
+		die "selftest $path (config/selftests.txt) was not built; see $blog"
+done <"$TOP/config/selftests.txt"
+log "selftests: built in $(( $(date +%s) - start )) s"
