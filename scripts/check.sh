@@ -1,12 +1,14 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # The test command ('make check'): set everything up, check the series,
-# build the patched kernel with clang and with GCC, with the Rust
-# machine-check exit on and off, boot it on emulated POWER10 and POWER9,
-# check that the runner itself catches a panic, a hang and a wrong KUnit
-# expectation, check the Rust code (rustfmt, clippy, rustdoc), build
-# x86-64 with Rust, build the series patch by patch (PERPATCH=0 skips
-# that), and end with "N passed, N failed". Exits non-zero on any failure.
+# build the KVM selftests and the patched kernel with clang and with GCC,
+# with the Rust machine-check exit on and off, boot it on emulated POWER10
+# and POWER9 running KUnit and the selftests, check that the runner itself
+# catches a panic, a hang, a wrong KUnit expectation and broken
+# machine-check exits, check the Rust code (rustfmt, clippy, rustdoc),
+# build x86-64 with Rust, build the series patch by patch (PERPATCH=0
+# skips that), and end with "N passed, N failed". Exits non-zero on any
+# failure.
 . "$(dirname "$0")/lib.sh"
 
 rm -rf "$OUT/results"
@@ -71,6 +73,8 @@ log "check: toolchain, base tree, work tree"
 setup toolchain "$S/toolchain.sh"
 setup "base tree" "$S/base.sh"
 setup "work tree" "$S/tree.sh"
+setup "KVM selftests build" "$S/selftests.sh"
+res build "build the KVM selftests (ppc64le, static)" PASS
 
 log "check: series (git am, checkpatch) and the workbench's own checks"
 "$S/series-check.sh" || res series "series-check.sh ran to its end" FAIL "see the error above"
@@ -118,9 +122,9 @@ else
 	log "check: PERPATCH=0, not building patch by patch"
 fi
 
-# After perpatch.sh, whose last build is this tree: only the mutated file
-# is rebuilt.
-log "check: a wrong KUnit expectation must fail the run"
+# After perpatch.sh, whose last build is this tree: only the mutated files
+# are rebuilt.
+log "check: broken machine-check exits must fail the run"
 "$S/mutation.sh" || res mutation "mutation.sh ran to its end" FAIL "see the error above"
 
 summary

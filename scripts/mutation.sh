@@ -1,40 +1,57 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Do the tests catch a wrong expectation? Build the series with one
-# expected value of a KUnit test changed, boot it, and require that the
-# boot fails and names that test case. Results go to
+# Do the tests catch a broken kernel? For each mutant below, build the
+# series with one change to the Rust machine-check exit or its tests,
+# boot it on powernv10 with the machine-check selftest, and require that
+# the boot fails naming the test cases that must catch it. Results go to
 # out/results/mutation.res.
 . "$(dirname "$0")/lib.sh"
 
 res() { in_chroot python3 "$TOP/scripts/report.py" add mutation "$@"; }
 rm -f "$OUT/results/mutation.res"
-file=arch/powerpc/kvm/book3s_hv_mce.rs
-from='(u64::MAX, 0, 0x083c_0000),'
-to='(u64::MAX, 0, 0x083c_0001),'
-case_name=kvm_hv_mce_exit.no_fwnmi_queues_with_srr1_bits
+
+mce=arch/powerpc/kvm/book3s_hv_mce.rs
+view=rust/kernel/kvm/book3s_hv.rs
+sel="selftest: machine_check_test"
+# NAME@FILE@PERL SUBSTITUTION (-0 mode)@FAILURES THE BOOT MUST NAME (regexes, comma-separated)
+mutants=(
+	"a wrong KUnit expectation@$mce@s/\(u64::MAX, 0, 0x083c_0000\),/(u64::MAX, 0, 0x083c_0001),/@kunit: kvm_hv_mce_exit.no_fwnmi_queues_with_srr1_bits"
+	"the exit keeps stale disposition bits@$view@s/\(flags & !Self::MASK\) \| self.to_raw\(\)/flags | self.to_raw()/@kunit: kvm_hv_mce_exit.nmi_flags_replace_only_the_disposition"
+	"the exit swaps the disposition@$mce@s/=> NmiDisposition::FullyRecovered,/=> NmiDisposition::Swapped,/; s/(\{\s*)NmiDisposition::NotRecovered(\s*\})/\$1NmiDisposition::FullyRecovered\$2/; s/NmiDisposition::Swapped/NmiDisposition::NotRecovered/@$sel: fwnmi_load,$sel: fwnmi_store,$sel: storm"
+	"the exit skips the report@$mce@s/Some\(evt\) => evt.print\(false, true\),/Some(_) => (),/@$sel: fwnmi_load,$sel: fwnmi_store"
+)
 
 scratch_tree "$(git -C "$LINUX" rev-parse HEAD)"
 # Leave the scratch tree unmodified whatever happens.
-trap 'git -C "$SCRATCH" checkout -q -f -- "$file" 2>/dev/null || true' EXIT
+trap 'git -C "$SCRATCH" checkout -q -f -- "$mce" "$view" 2>/dev/null || true' EXIT
 
-grep -qF "$from" "$SCRATCH/$file" || die "mutation: '$from' not found in $file; update scripts/mutation.sh"
-in_chroot env FROM="$from" TO="$to" perl -pi -e 's/\Q$ENV{FROM}\E/$ENV{TO}/' "$SCRATCH/$file"
-grep -qF "$to" "$SCRATCH/$file" || die "mutation: could not change $file"
+for m in "${mutants[@]}"; do
+	IFS='@' read -r name file subst expect <<<"$m"
+	git -C "$SCRATCH" checkout -q -f -- "$mce" "$view"
+	in_chroot env SUBST="$subst" perl -0pi -e 'eval "$ENV{SUBST}"; die $@ if $@' \
+		"$SCRATCH/$file" || die "mutation: perl failed on $file"
+	if git -C "$SCRATCH" diff --quiet -- "$file"; then
+		res "$name: caught" FAIL "the substitution changed nothing in $file; update scripts/mutation.sh"
+		continue
+	fi
 
-log "mutation: building with $file expecting $to"
-# CLIPPY=1 as perpatch.sh builds, so that only the mutated file is rebuilt.
-if ! BUILD_SRC=$SCRATCH BUILD_MAKE_ARGS=CLIPPY=1 "$TOP/scripts/build.sh" scratch \
-	powernv-host.config rust-mce.config; then
-	res "a wrong KUnit expectation fails the run" FAIL "the mutant did not build; see $LOGS/build-scratch.log"
-	exit 0
-fi
-"$TOP/scripts/initramfs.sh" scratch
-if out=$(BOOT_TAG=mutant "$TOP/scripts/boot.sh" scratch powernv10 2>&1); then
-	res "a wrong KUnit expectation fails the run" FAIL "the boot passed: $(tail -n 1 <<<"$out")"
-elif grep -q "FAIL: .*kunit: $case_name" <<<"$out"; then
-	res "a wrong KUnit expectation fails the run" PASS "named $case_name"
-else
-	res "a wrong KUnit expectation fails the run" FAIL "failed without naming $case_name: $(tail -n 2 <<<"$out")"
-fi
-# The mutant's own results are not the series' results.
-rm -f "$OUT/results/boot-mutant.res"
+	log "mutation: $name"
+	# CLIPPY=1 as perpatch.sh builds, so that only the mutated file is rebuilt.
+	if ! BUILD_SRC=$SCRATCH BUILD_MAKE_ARGS=CLIPPY=1 "$TOP/scripts/build.sh" scratch \
+		powernv-host.config rust-mce.config; then
+		res "$name: caught" FAIL "the mutant did not build; see $LOGS/build-scratch.log"
+		continue
+	fi
+	SELFTESTS=machine_check_test "$TOP/scripts/initramfs.sh" scratch
+	if out=$(BOOT_TAG=mutant "$TOP/scripts/boot.sh" scratch powernv10 2>&1); then
+		res "$name: caught" FAIL "the boot passed: $(tail -n 1 <<<"$out")"
+	elif missing=$(tr ',' '\n' <<<"$expect" | while read -r e; do
+		grep -qE "FAIL: .*$e" <<<"$out" || echo "$e"; done) && [ -z "$missing" ]; then
+		res "$name: caught" PASS "failed: $(grep -oE "FAIL: [^(]*" <<<"$out" | head -n 4 | tr '\n' ';')"
+	else
+		res "$name: caught" FAIL "the boot failed but not naming: $missing; $(grep -m 3 "FAIL" <<<"$out" | tr '\n' ';')"
+	fi
+	cp "$LOGS/boot-mutant.log" "$LOGS/boot-mutant-${name// /-}.log" 2>/dev/null || true
+	# The mutant's own results are not the series' results.
+	rm -f "$OUT/results/boot-mutant.res"
+done

@@ -6,7 +6,8 @@
 # on, options a commit does not know yet left out), incrementally, with
 # CLIPPY=1, and each commit must also pass rustfmtcheck: no clippy, rustc
 # or rustfmt complaint at any point of the series (see rust_warnings in
-# lib.sh for the one warning let through).
+# lib.sh for the one warning let through). A commit that changes the KVM
+# selftests must also leave them building, without warnings.
 # Results and the time each build took go to out/results/perpatch.res.
 . "$(dirname "$0")/lib.sh"
 . "$TOP/config/base.env"
@@ -40,6 +41,16 @@ for c in "${commits[@]}"; do
 			res "patch $n is rustfmt clean: $subject" PASS
 		else
 			res "patch $n is rustfmt clean: $subject" FAIL "see $LOGS/rustfmt-perpatch-$n.log"
+		fi
+		# A patch to the KVM selftests must leave them building.
+		if [ -n "$(git -C "$LINUX" diff-tree --no-commit-id --name-only -r "$c" -- \
+			tools/testing/selftests/kvm)" ]; then
+			if SELFTESTS_SRC=$SCRATCH SELFTESTS_OBJ=$OUT/build-scratch-selftests \
+				"$TOP/scripts/selftests.sh" >>"$LOGS/perpatch-$n.log" 2>&1; then
+				res "patch $n builds the KVM selftests: $subject" PASS
+			else
+				res "patch $n builds the KVM selftests: $subject" FAIL "see $LOGS/perpatch-$n.log"
+			fi
 		fi
 	else
 		cp "$LOGS/build-scratch.log" "$LOGS/build-perpatch-$n.log" 2>/dev/null || true

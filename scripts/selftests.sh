@@ -5,22 +5,26 @@
 #   selftests.sh   -> out/build-selftests/kselftest/kvm/
 # and check that every program config/selftests.txt names was built.
 # The kernel's exported headers go to out/build-selftests/usr/include.
+# SELFTESTS_SRC and SELFTESTS_OBJ build another tree elsewhere (for
+# perpatch.sh), without the check against config/selftests.txt.
 . "$(dirname "$0")/lib.sh"
 
-obj=$OUT/build-selftests
-blog=$LOGS/selftests-build.log
+src=${SELFTESTS_SRC:-$LINUX}
+obj=${SELFTESTS_OBJ:-$OUT/build-selftests}
+blog=$LOGS/selftests-build${SELFTESTS_OBJ:+-${obj##*/}}.log
 mkdir -p "$obj" "$LOGS"
 log "selftests: building the KVM selftests for ppc64le (log: $blog)"
 start=$(date +%s)
 {
-	in_chroot make -C "$LINUX" ARCH=powerpc O="$obj" -s headers &&
-	in_chroot make -C "$LINUX/tools/testing/selftests" -j"$JOBS" \
+	in_chroot make -C "$src" ARCH=powerpc O="$obj" -s headers &&
+	in_chroot make -C "$src/tools/testing/selftests" -j"$JOBS" \
 		ARCH=powerpc CROSS_COMPILE=powerpc64le-linux-gnu- O="$obj" \
 		TARGETS=kvm EXTRA_CFLAGS=-static
 } >"$blog" 2>&1 || die "building the KVM selftests failed: $(tail -n 5 "$blog")"
 warnings=$(grep -E "warning:|error:" "$blog" | grep -v "gnu-variable-sized-type-not-at-end" || true)
 [ -z "$warnings" ] || die "the KVM selftests build warns: $(head -n 3 <<<"$warnings")"
 
+[ -z "${SELFTESTS_SRC:-}" ] || exit 0
 while read -r path _; do
 	case $path in "" | "#"*) continue ;; esac
 	[ -x "$obj/kselftest/kvm/$path" ] ||
