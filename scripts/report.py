@@ -25,7 +25,7 @@ import sys
 import tempfile
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-RESULTS = os.path.join(TOP, "out", "results")
+RESULTS = os.environ.get("RESULTS_DIR") or os.path.join(TOP, "out", "results")
 KUNIT = os.path.join(TOP, "linux", "tools", "testing", "kunit", "kunit.py")
 
 # Console lines that mean the kernel is not healthy, whatever the tests say.
