@@ -7,6 +7,11 @@
  * /tests/list names, then powers the machine off. Its own checks are
  * printed as "wbinit: ok N - name" or "wbinit: not ok N - name"; the
  * host side counts them, and "wbinit: done" marks a complete run.
+ *
+ * Everything /init and the tests print goes to the console through
+ * /dev/kmsg, a line a record. Written to the console directly, a line
+ * could be cut in two by a kernel message printed meanwhile (a machine
+ * check report, say), and the host side would misread it.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -31,6 +36,7 @@
 #endif
 
 static int checks;
+static pid_t logger = -1;
 
 static void check(int ok, const char *name, const char *fmt, ...)
 {
@@ -105,6 +111,109 @@ static void check_kvm(void)
 	close(kvm);
 }
 
+/*
+ * Copy lines from @in to /dev/kmsg, a write() a line; a record holds at
+ * most 1024 bytes, so longer lines are split. Should /dev/kmsg refuse a
+ * line, it goes to @console instead: nothing is lost.
+ */
+static void copy_lines(int in, int kmsg, int console)
+{
+	char buf[960], rec[sizeof(buf) + 8];
+	size_t len = 0;
+
+	for (;;) {
+		ssize_t n = read(in, buf + len, sizeof(buf) - len);
+		char *nl;
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n > 0)
+			len += n;
+		/* Every whole line; at the end, or when full, what is left. */
+		while ((nl = memchr(buf, '\n', len)) ||
+		       (len && (n <= 0 || len == sizeof(buf)))) {
+			size_t line = nl ? (size_t)(nl - buf) : len;
+			int r = snprintf(rec, sizeof(rec), "<14>%.*s\n", (int)line, buf);
+
+			if (write(kmsg, rec, r) != r)
+				(void)!write(console, rec + 4, r - 4);
+			line += !!nl;
+			memmove(buf, buf + line, len - line);
+			len -= line;
+		}
+		if (n <= 0)
+			return;
+	}
+}
+
+/*
+ * From here on, standard output and error of /init and of everything it
+ * starts go to a pipe, and a child process copies them to /dev/kmsg.
+ */
+static void log_through_kmsg(void)
+{
+	int fds[2], kmsg, console, sysctl;
+
+	sysctl = open("/proc/sys/kernel/printk_devkmsg", O_WRONLY | O_CLOEXEC);
+	check(sysctl >= 0 && write(sysctl, "on\n", 3) == 3,
+	      "/dev/kmsg takes every line (printk_devkmsg=on)", "%s",
+	      strerror(errno));
+	if (sysctl >= 0)
+		close(sysctl);
+	kmsg = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
+	console = dup(STDOUT_FILENO);
+	if (kmsg < 0 || console < 0 || pipe(fds)) {
+		check(0, "console through /dev/kmsg", "%s", strerror(errno));
+		return;
+	}
+	logger = fork();
+	if (logger < 0) {
+		check(0, "console through /dev/kmsg", "fork: %s", strerror(errno));
+		return;
+	}
+	if (logger == 0) {
+		close(fds[1]);
+		copy_lines(fds[0], kmsg, console);
+		_exit(0);
+	}
+	close(fds[0]);
+	close(kmsg);
+	close(console);
+	fflush(stdout);
+	dup2(fds[1], STDOUT_FILENO);
+	dup2(fds[1], STDERR_FILENO);
+	close(fds[1]);
+}
+
+/*
+ * Let the logger copy what is left. A process that still holds the pipe
+ * (an orphan of a killed test) must not stop the power-off.
+ */
+static void stop_logging(void)
+{
+	int console;
+
+	if (logger < 0)
+		return;
+	console = open("/dev/console", O_WRONLY | O_CLOEXEC);
+	fflush(stdout);
+	close(STDOUT_FILENO);
+	close(STDERR_FILENO);
+	if (console >= 0) {
+		dup2(console, STDOUT_FILENO);
+		dup2(console, STDERR_FILENO);
+		close(console);
+	}
+	for (int ms = 0; waitpid(logger, NULL, WNOHANG) == 0; ms += 100) {
+		if (ms >= 10000) {
+			printf("wbinit: the console logger did not finish\n");
+			kill(logger, SIGKILL);
+			break;
+		}
+		usleep(100 * 1000);
+	}
+}
+
 /* A test program that runs longer than this is killed and fails. */
 #define TEST_TIMEOUT_S	600
 #define STR_(x)		#x
@@ -118,9 +227,11 @@ static int run_one(char *argv[], int *status)
 	if (pid < 0)
 		return -1;
 	if (pid == 0) {
+		setpgid(0, 0);
 		execv(argv[0], argv);
 		_exit(127);
 	}
+	setpgid(pid, pid);
 	for (int ms = 0;; ms += 100) {
 		pid_t ret = waitpid(pid, status, WNOHANG);
 
@@ -129,7 +240,7 @@ static int run_one(char *argv[], int *status)
 		if (ret < 0)
 			return -1;
 		if (ms >= TEST_TIMEOUT_S * 1000) {
-			kill(pid, SIGKILL);
+			kill(-pid, SIGKILL);
 			waitpid(pid, status, 0);
 			return 1;
 		}
@@ -195,12 +306,13 @@ int main(void)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	printf("wbinit: start\n");
 
+	log_through_kmsg();
 	load_modules();
 	check_kvm();
 	run_tests();
 
 	printf("wbinit: done %d checks\n", checks);
-	fflush(stdout);
+	stop_logging();
 	sync();
 	reboot(RB_POWER_OFF);
 	return 0;

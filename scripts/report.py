@@ -44,7 +44,8 @@ RUNNING = re.compile(r"^wbinit: running /tests/(\S+)")
 TAP_RESULT = re.compile(r"^(ok|not ok) (\d+)\b(?: -)?\s*(.*?)"
                         r"(?:\s*# (SKIP|XFAIL|TODO)\b\s*-?\s*(.*))?\s*$")
 TAP_PLAN = re.compile(r"^1\.\.(\d+)\b")
-MCE_REPORT = re.compile(r"MCE: CPU\d+: machine check \(.*\) Guest ")
+# The kernel's own line, not a test's copy of it ("# host: MCE: ...").
+MCE_REPORT = re.compile(r"^(\[[^]]*\] )?MCE: CPU\d+: machine check \(.*\) Guest ")
 
 
 def oneline(text):
@@ -103,7 +104,9 @@ def selftests(tag, lines):
 
     A program's own pass or fail is /init's check of its exit status;
     here every TAP result it printed counts, and a plan it did not keep
-    fails. Kernel messages interleave with the TAP lines and are ignored.
+    fails. Kernel messages interleave with the TAP lines and are ignored;
+    /init copies the tests' output through /dev/kmsg, so that a kernel
+    message cannot cut a TAP line in two.
     """
     results = []
     prog, plan, seen = None, None, []

@@ -38,7 +38,8 @@ fi
 
 # report.py must count a selftest's TAP results and fail what is wrong:
 # a failed case, a plan not kept, a FWNMI case without a console report
-# before it; a skip stays a skip.
+# before it (the test's own copy of a report does not count); a skip
+# stays a skip.
 cat >"$tmp/boot-tap.log" <<'LOG'
 wbinit: start
 wbinit: running /tests/machine_check_test
@@ -47,6 +48,7 @@ TAP version 13
 ok 1 fwnmi_cap
 MCE: CPU0: machine check (Severe) Guest Real address Load (bad) DAR: 0000010000000000 [Not recovered]
 ok 2 fwnmi_load
+# host: MCE: CPU0: machine check (Fatal) Guest Real address Store (bad) DAR: 0000010000000000 [Not recovered]
 ok 3 fwnmi_store
 ok 4 fwnmi_ifetch # SKIP no machine check here
 wbinit: /tests/machine_check_test took 1.0 s
