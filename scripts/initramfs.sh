@@ -54,6 +54,10 @@ while read -r path args; do
 	echo "file /tests/$t $tests/$path 0755 0 0" >>"$list"
 	echo "$t${args:+ $args}" >>"$dir/tests.list"
 done <"$TOP/config/selftests.txt"
+for t in ${SELFTESTS:-}; do
+	grep -qw -- "$t" "$dir/tests.list" || die "SELFTESTS: no selftest '$t' in config/selftests.txt"
+done
+[ -s "$dir/tests.list" ] || die "no selftests to run; see config/selftests.txt"
 echo "file /tests/list $dir/tests.list 0644 0 0" >>"$list"
 
 in_chroot "$obj/usr/gen_init_cpio" -o "$dir/initramfs.cpio" "$list" ||

@@ -41,6 +41,7 @@ FATAL = [
 KTAP_START = re.compile(r"^(\[[^]]*\] )?KTAP version \d+\s*$")
 WBINIT = re.compile(r"wbinit: (ok|not ok) \d+ - (.*?)(?: # (.*))?$")
 RUNNING = re.compile(r"^wbinit: running /tests/(\S+)")
+TOOK = re.compile(r"^wbinit: /tests/(\S+) took ([\d.]+) s")
 TAP_RESULT = re.compile(r"^(ok|not ok) (\d+)\b(?: -)?\s*(.*?)"
                         r"(?:\s*# (SKIP|XFAIL|TODO)\b\s*-?\s*(.*))?\s*$")
 TAP_PLAN = re.compile(r"^1\.\.(\d+)\b")
@@ -129,7 +130,7 @@ def selftests(tag, lines):
             close()
             prog = None
             continue
-        if MCE_REPORT.search(line):
+        if MCE_REPORT.match(line):
             reports += 1
         m = TAP_PLAN.match(line)
         if m:
@@ -219,7 +220,7 @@ def console(log, config=None):
         results.append((st, f"{tag}: kunit: {name}", "" if st == "PASS" else status))
 
     took = [(m.group(1), float(m.group(2))) for m in
-            (re.match(r"wbinit: /tests/(\S+) took ([\d.]+) s", line) for line in lines) if m]
+            (TOOK.match(line) for line in lines) if m]
     if took:
         print(f"{tag}: KVM selftests ran in {sum(t for _, t in took):.0f} s ("
               + ", ".join(f"{n} {t:.0f} s" for n, t in took) + ")")
