@@ -5,14 +5,29 @@
 # $BASE_TAG. The base commit is made with fixed identities and dates, so
 # its hash (the series' base-commit) is the same on every machine.
 . "$(dirname "$0")/lib.sh"
+wb_enter base
 . "$TOP/config/base.env"
 
 need_root "the base tree"
 base_git=$CACHE/base.git
-if git --git-dir="$base_git" rev-parse -q --verify "refs/tags/$BASE_TAG" >/dev/null 2>&1; then
-	log "base: reusing $base_git ($BASE_TAG)"
+# Reused only when it was made from the tarball config/base.env pins.
+reusable() {
+	git --git-dir="$base_git" rev-parse -q --verify "refs/tags/$BASE_TAG" >/dev/null 2>&1 &&
+		[ "$(git --git-dir="$base_git" config wb.tarball-sha256 2>/dev/null)" = "$BASE_TARBALL_SHA256" ]
+}
+if reusable; then
+	log "base: reusing $base_git ($BASE_TAG, tarball sha256 $BASE_TARBALL_SHA256)"
 	exit 0
 fi
+mkdir -p "$CACHE"
+exec 7>>"$CACHE/setup.lock"
+if ! flock -n 7; then
+	log "base: another run is setting up; waiting for it"
+	flock 7
+	reusable && { log "base: reusing $base_git ($BASE_TAG)"; exit 0; }
+fi
+[ ! -d "$base_git" ] ||
+	log "base: $base_git was not made from the pinned tarball (sha256 $BASE_TARBALL_SHA256); making it anew"
 
 need_host_tool curl
 need_host_tool dpkg-deb dpkg
@@ -24,7 +39,8 @@ deb=$dl/$BASE_DEB
 
 if [ ! -f "$deb" ]; then
 	log "base: downloading $BASE_DEB_URL"
-	curl -fsSL --retry 3 -o "$deb.part" "$BASE_DEB_URL" ||
+	run curl -fsSL --retry 3 --connect-timeout 30 --speed-time 60 --speed-limit 1024 \
+		-o "$deb.part" "$BASE_DEB_URL" ||
 		die "download of $BASE_PKG $BASE_PKG_VERSION failed (mirror unreachable or version gone); fetch $BASE_DEB by hand into $dl or fix config/base.env"
 	mv "$deb.part" "$deb"
 fi
@@ -35,7 +51,7 @@ if [ "$got" != "$BASE_DEB_SHA256" ]; then
 fi
 
 work=$(mktemp -d "$CACHE/base-XXXXXX")
-trap 'rm -rf "$work"' EXIT
+at_exit 'rm -rf "$work"'
 log "base: extracting $BASE_TARBALL"
 dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$work" "./$BASE_TARBALL" ||
 	die "$BASE_DEB does not contain $BASE_TARBALL"
@@ -66,6 +82,7 @@ git commit -q -m "Linux 7.3.4 from Debian $BASE_PKG $BASE_PKG_VERSION
 $BASE_TARBALL sha256 $BASE_TARBALL_SHA256,
 with Debian's ignore-everything rules dropped from .gitignore."
 git tag "$BASE_TAG"
+git config wb.tarball-sha256 "$BASE_TARBALL_SHA256"
 unset GIT_DIR GIT_WORK_TREE
 rm -rf "$base_git"
 mv "$base_git.new" "$base_git"

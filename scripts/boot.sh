@@ -2,14 +2,23 @@
 # SPDX-License-Identifier: GPL-2.0
 # Boot a kernel built by build.sh on emulated POWER under QEMU TCG:
 #   boot.sh NAME MACHINE     (MACHINE: powernv9 or powernv10)
-# The console goes to out/logs/boot-NAME-MACHINE.log. Fails, saying why,
-# on a QEMU error, a timeout, a panic, an oops, a BUG or a WARN, or when
-# /init did not reach its end. Results are read from the log afterwards
-# by scripts/report.py. BOOT_TAG names the log (default NAME-MACHINE),
-# BOOT_APPEND adds kernel parameters, BOOT_TIMEOUT and BOOT_SMP set the
-# time limit in seconds and the number of CPUs, BOOT_QEMU_EXTRA adds
-# QEMU options.
+# The console goes to out/logs/boot-TAG.log (TAG: NAME-MACHINE, or
+# BOOT_TAG), QEMU's own output to boot-TAG.log.qemu. The console is read
+# by report.py into out/results/boot-TAG.res: kernel health, /init's
+# checks, KUnit, the KVM selftests. A boot that times out or whose QEMU
+# fails is read too, so the results it printed count, and every test
+# /init did not get to fails by name.
+#
+# QEMU is stopped with the boot: on its time limit (timeout --foreground,
+# so that it stays in the terminal's process group and Ctrl-C reaches
+# it), and on SIGINT, SIGTERM or SIGHUP to this script or to the run it
+# belongs to.
+#
+# BOOT_TAG names the log, BOOT_APPEND adds kernel parameters,
+# BOOT_TIMEOUT (s) and BOOT_SMP set the time limit and the CPUs,
+# BOOT_QEMU_EXTRA adds QEMU options.
 . "$(dirname "$0")/lib.sh"
+wb_enter boot
 
 name=${1:?usage: boot.sh NAME MACHINE}
 machine=${2:?usage: boot.sh NAME MACHINE}
@@ -17,44 +26,84 @@ timeout=${BOOT_TIMEOUT:-600}
 smp=${BOOT_SMP:-2}
 obj=$OUT/build-$name
 img=$OUT/initramfs-$name.cpio.gz
-clog=$LOGS/boot-${BOOT_TAG:-$name-$machine}.log
+tag=${BOOT_TAG:-$name-$machine}
+clog=$LOGS/boot-$tag.log
+stage_begin "boot-$tag" "$clog"
+WB_WHAT="boot $tag"
 [ -f "$obj/vmlinux" ] || die "no kernel at $obj/vmlinux; run 'make build' first"
 [ -f "$img" ] || die "no initramfs at $img; run 'make initramfs' first"
 case $machine in
 powernv9 | powernv10) ;;
 *) die "unknown machine '$machine' (powernv9 or powernv10)" ;;
 esac
+mkdir -p "$OUT/run"
+pidfile=$OUT/run/qemu-$tag.pid
+rm -f "$pidfile"
+
+# If this script ends for any reason while QEMU runs, QEMU goes too.
+stop_qemu() {
+	local pid
+	pid=$(cat "$pidfile" 2>/dev/null) || return 0
+	if [ -n "$pid" ] && grep -q qemu "/proc/$pid/cmdline" 2>/dev/null; then
+		kill -TERM "$pid" 2>/dev/null || true
+		sleep 1
+		kill -KILL "$pid" 2>/dev/null || true
+	fi
+	rm -f "$pidfile"
+}
+at_exit stop_qemu
 
 run_qemu() {
-	in_chroot timeout -k 10 "$timeout" qemu-system-ppc64 \
+	# shellcheck disable=SC2086
+	in_chroot timeout --foreground -k 5 "$timeout" qemu-system-ppc64 \
 		-M "$machine" -accel tcg -smp "$smp" -m 2G \
 		-display none -monitor none -serial "file:$clog" -no-reboot \
+		-pidfile "$pidfile" \
 		-kernel "$obj/vmlinux" -initrd "$img" \
 		-append "console=hvc0 panic=-1 ${BOOT_APPEND:-}" ${BOOT_QEMU_EXTRA:-} \
 		</dev/null >"$clog.qemu" 2>&1
 }
 
-log "boot[$name/$machine]: booting, timeout ${timeout}s (console: $clog)"
+# Read the console (also when the boot did not end well): NOTE is a
+# failure to record with the console's own results.
+reported=0
+report() {
+	reported=1
+	in_chroot python3 "$TOP/scripts/report.py" console "$clog" \
+		--config "$obj/.config" --tests "$OUT/initramfs-$name/tests.list" \
+		--out "$RESULTS/.$WB_STAGE.part" ${1:+--boot-failure "$1"}
+}
+at_exit '[ -z "$WB_INTERRUPTED" ] || [ $reported = 1 ] || [ ! -s "$clog" ] || report "interrupted (SIG$WB_INTERRUPTED)" >/dev/null 2>&1 || true'
+
+log "boot[$tag]: booting, timeout ${timeout}s (console: $clog)"
 start=$(date +%s)
-set +e
-run_qemu
-rc=$?
+rc=0
+run run_qemu || rc=$?
 # QEMU 10.0's XIVE model sometimes trips its own assertion while skiboot
 # sets up interrupts, before Linux runs. That is QEMU failing, not the
 # kernel: say so and boot once more. Any other failure stands.
 if [ $rc -ne 0 ] && grep -q "Assertion .* failed" "$clog.qemu" &&
 	! grep -q "Linux version" "$clog"; then
-	log "boot[$name/$machine]: QEMU aborted before Linux started ($(grep -m1 "Assertion" "$clog.qemu")); booting once more"
+	log "boot[$tag]: QEMU aborted before Linux started ($(grep -m1 "Assertion" "$clog.qemu")); booting once more"
 	mv "$clog.qemu" "$clog.qemu.1"
 	mv "$clog" "$clog.1"
-	run_qemu
-	rc=$?
+	rc=0
+	run run_qemu || rc=$?
 fi
-set -e
 secs=$(( $(date +%s) - start ))
-log "boot[$name/$machine]: QEMU exited with $rc after ${secs}s"
+log "boot[$tag]: QEMU exited with $rc after ${secs}s"
 
-[ $rc -ne 124 ] && [ $rc -ne 137 ] ||
-	die "boot $name/$machine: QEMU timed out after ${timeout}s; see $clog"
-[ $rc -eq 0 ] || die "boot $name/$machine: QEMU failed (exit $rc): $(tail -n 5 "$clog.qemu"); see $clog.qemu and $clog"
-in_chroot python3 "$TOP/scripts/report.py" console "$clog" "$obj/.config"
+why=""
+if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
+	why="QEMU timed out after ${timeout}s"
+elif [ $rc -ne 0 ]; then
+	why="QEMU failed (exit $rc): $(tail -n 3 "$clog.qemu" | tr '\n' ' '); see $clog.qemu"
+fi
+rrc=0
+report "$why" || rrc=$?
+if [ -n "$why" ]; then
+	# Recorded by report.py with the console's results.
+	echo "ERROR: boot $tag: $why; see $clog" >&2
+	exit 1
+fi
+exit $rrc

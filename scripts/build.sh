@@ -1,50 +1,86 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Configure and build the kernel in linux/ for the emulated POWER host.
-#   build.sh NAME FRAGMENT...   builds into out/build-NAME from tinyconfig
-#                               plus the fragments (paths below config/)
-# with clang/LLVM, or with GCC when KCC=gcc; C compiles go through ccache.
-# Every value in the fragments must survive olddefconfig, or the build
-# stops: a silently dropped option would make the tests meaningless.
-# KARCH=x86_64 builds for x86-64 (LLVM) instead; BUILD_SRC builds another
-# source tree than linux/; BUILD_TARGETS replaces "vmlinux modules";
-# BUILD_LENIENT=1 skips fragment options the source tree does not define
-# (for building the series patch by patch); BUILD_MAKE_ARGS adds make
-# arguments to the build (e.g. CLIPPY=1).
+# Configure and build one kernel of config/matrix.tsv:
+#   build.sh NAME
+# into out/build-NAME, C compiles through ccache.
+#
+# Every build sees its source tree at /wb/src and its object directory at
+# /wb/obj (bind mounts in the chroot), so the compiler command lines are
+# the same whichever tree is built: the per-patch, mutant and bench
+# builds find the host build's objects in ccache.
+#
+# The tree is configured (tinyconfig plus the row's fragments) only when
+# the fragments, the toolchain or the tree's Kconfig files changed; every
+# value in the fragments must survive olddefconfig, or the build stops:
+# a silently dropped option would make the tests meaningless.
+#
+# Environment: BUILD_SRC builds another source tree than linux/;
+# BUILD_OBJ another object directory name than NAME; BUILD_LENIENT=1
+# skips fragment options the source tree does not define (building the
+# series patch by patch).
+#
+# Leaves in the object directory: .wb-source (the commit built, or
+# "dirty"), .wb-rust-warnings (rustc, clippy and rustdoc complaints of
+# this build, empty when none; see rust_warnings in lib.sh).
 . "$(dirname "$0")/lib.sh"
+wb_enter build
 
-name=${1:?usage: build.sh NAME FRAGMENT...}
-shift
-[ $# -gt 0 ] || die "build.sh: no config fragment given"
+name=${1:?usage: build.sh NAME}
+matrix_row "$name"
 src=${BUILD_SRC:-$LINUX}
 [ -e "$src/.git" ] || die "no work tree at $src; run 'make tree' first"
-obj=$OUT/build-$name
-blog=$LOGS/build-$name.log
+obj=$OUT/build-${BUILD_OBJ:-$name}
+blog=$LOGS/build-${BUILD_OBJ:-$name}.log
 mkdir -p "$obj" "$LOGS"
 frags=()
-for f in "$@"; do
-	[ -f "$TOP/config/$f" ] || die "no config fragment config/$f"
-	frags+=("$TOP/config/$f")
+for f in $M_FRAGS; do
+	[ -f "$TOP/config/$f.config" ] || die "no config fragment config/$f.config (config/matrix.tsv, $name)"
+	frags+=("$TOP/config/$f.config")
 done
 
-case ${KARCH:-powerpc}/${KCC:-llvm} in
-powerpc/llvm) margs=(ARCH=powerpc LLVM=1 "CC=ccache clang") ;;
-powerpc/gcc) margs=(ARCH=powerpc CROSS_COMPILE=powerpc64le-linux-gnu-
-	"CC=ccache powerpc64le-linux-gnu-gcc") ;;
-x86_64/llvm) margs=(ARCH=x86_64 LLVM=1 "CC=ccache clang") ;;
-*) die "unsupported KARCH/KCC '${KARCH:-powerpc}/${KCC:-llvm}'" ;;
-esac
+matrix_make_args
 kmake() {
-	in_chroot make -C "$src" O="$obj" "${margs[@]}" "-j$JOBS" "$@"
+	WB_BIND="$src:/wb/src $obj:/wb/obj" \
+		in_chroot env CCACHE_STATSLOG=/wb/obj/.ccache-stats.log \
+		make -C /wb/src O=/wb/obj "${KMARGS[@]}" "-j$JOBS" "$@"
 }
 
-log "build[$name]: configuring (log: $blog)"
-{
-	kmake tinyconfig &&
-	in_chroot "$src/scripts/kconfig/merge_config.sh" -m -O "$obj" \
-		"$obj/.config" "${frags[@]}" &&
-	kmake olddefconfig
-} >"$blog" 2>&1 || die "configuring $name failed; see $blog"
+# A new object directory starts as a copy of its seed's (config/matrix.tsv)
+# when that one is a finished build of the same tree: the copy's objects
+# are newer than the sources, so kbuild rebuilds only what the other
+# configuration changes, where a build from nothing compiles everything.
+if [ ! -f "$obj/.config" ] && [ -n "$M_SEED" ] && [ -z "${BUILD_SRC:-}" ] &&
+	[ "$(cat "$OUT/build-$M_SEED/.wb-source" 2>/dev/null)" = "$(git -C "$src" rev-parse HEAD)" ] &&
+	[ -z "$(git -C "$src" status --porcelain --untracked-files=normal | head -n 1)" ]; then
+	log "build[$name]: starting from a copy of out/build-$M_SEED"
+	rm -rf "$obj"
+	cp -a "$OUT/build-$M_SEED" "$obj"
+	rm -f "$obj/.wb-source" "$obj/.wb-config-stamp"
+fi
+
+# The configuration depends on the fragments, the toolchain and the
+# tree's Kconfig language and files.
+cstamp=$( {
+	echo "$TOOLSTAMP $M_ARCH $M_CC ${BUILD_LENIENT:-0}"
+	cat "${frags[@]}"
+	cd "$src" && find . -name .git -prune -o \( -name 'Kconfig*' -o -name 'tiny*.config' \) \
+		-type f -print | LC_ALL=C sort | xargs cat
+	cat "$src"/scripts/kconfig/*.c
+} | sha256sum | cut -c1-16)
+
+: >"$blog"
+if [ -f "$obj/.config" ] && [ "$(cat "$obj/.wb-config-stamp" 2>/dev/null)" = "$cstamp" ]; then
+	log "build[$name]: configuration up to date (log: $blog)"
+else
+	log "build[$name]: configuring (log: $blog)"
+	rm -f "$obj/.wb-config-stamp"
+	{
+		run kmake tinyconfig &&
+		WB_BIND="$obj:/wb/obj" in_chroot "$src/scripts/kconfig/merge_config.sh" -m -O /wb/obj \
+			/wb/obj/.config "${frags[@]}" &&
+		run kmake olddefconfig
+	} >>"$blog" 2>&1 || die "configuring $name failed; see $blog"
+fi
 
 bad=0
 while IFS= read -r line; do
@@ -64,13 +100,37 @@ while IFS= read -r line; do
 	fi
 done < <(cat "${frags[@]}")
 [ $bad = 0 ] || die "config fragments for $name did not apply (missing dependency or tool?); see $obj/.config and $blog"
+echo "$cstamp" >"$obj/.wb-config-stamp"
 
-read -r -a targets <<<"${BUILD_TARGETS:-vmlinux modules}"
-read -r -a extra <<<"${BUILD_MAKE_ARGS:-}"
-log "build[$name]: building ${targets[*]}"
+read -r -a targets <<<"${M_TARGETS:-vmlinux}"
+log "build[$name]: building ${targets[*]}${M_ARGS:+ with $M_ARGS}${BUILD_SRC:+ from $BUILD_SRC}"
 start=$(date +%s)
-kmake "${extra[@]}" "${targets[@]}" >>"$blog" 2>&1 || {
+rm -f "$obj/.wb-source" "$obj/.ccache-stats.log"
+mark=$(wc -l <"$blog")
+if ! run kmake "${targets[@]}" >>"$blog" 2>&1; then
 	grep -E -m 20 'error|Error' "$blog" >&2 || tail -n 20 "$blog" >&2
 	die "building $name failed; see $blog"
-}
-log "build[$name]: done in $(( $(date +%s) - start )) s"
+fi
+
+# A Rust warning is reported by the compile that emits it and by no later
+# incremental build. So that it is reported until fixed, the Rust objects
+# of a build that warned are removed and built again next time.
+tail -n "+$((mark + 1))" "$blog" >"$obj/.wb-build-part.log"
+rust_warnings "$obj/.wb-build-part.log" >"$obj/.wb-rust-warnings"
+rm -f "$obj/.wb-build-part.log"
+if [ -s "$obj/.wb-rust-warnings" ]; then
+	find "$obj" -name '.*.cmd' -print0 | xargs -0 grep -l -E '(rustc|clippy-driver) ' 2>/dev/null |
+		sed -E 's|/\.([^/]*)\.cmd$|/\1|' | xargs -r rm -f
+fi
+
+hits=""
+if [ -f "$obj/.ccache-stats.log" ]; then
+	hits=$(WB_BIND="$obj:/wb/obj" in_chroot env CCACHE_STATSLOG=/wb/obj/.ccache-stats.log \
+		ccache --show-log-stats 2>/dev/null | grep -E '^ *(Hits|Misses):' | tr -s ' ' | tr '\n' ';' || true)
+fi
+if [ -z "$(git -C "$src" status --porcelain --untracked-files=normal | head -n 1)" ]; then
+	git -C "$src" rev-parse HEAD >"$obj/.wb-source"
+else
+	echo dirty >"$obj/.wb-source"
+fi
+log "build[$name]: done in $(( $(date +%s) - start )) s${hits:+ (ccache: $hits)}"

@@ -1,132 +1,122 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# The test command ('make check'): set everything up, check the series,
-# build the KVM selftests and the patched kernel with clang and with GCC,
-# with the Rust machine-check exit on and off, boot it on emulated POWER10
-# and POWER9 running KUnit and the selftests, check that the runner itself
-# catches a panic, a hang, a wrong KUnit expectation and broken
-# machine-check exits, check the Rust code (rustfmt, clippy, rustdoc),
-# build x86-64 with Rust, build the series patch by patch (PERPATCH=0
-# skips that), and end with "N passed, N failed". Exits non-zero on any
-# failure.
+# The test command: 'make check' (TIER=default, what CI runs) or
+# 'make check-full' (TIER=full). Sets everything up, checks the series
+# and the workbench itself, builds and boots the kernels of
+# config/matrix.tsv of the tier, checks that the runner catches broken
+# boots and that broken machine-check exits fail by name; the full tier
+# also builds the series patch by patch. Ends with what was taken from
+# the result cache, then "N passed, N failed[, N skipped]" for what ran
+# now, and exits non-zero on any failure. The whole output is also in
+# out/logs/check.log; every failure names the log that explains it.
 . "$(dirname "$0")/lib.sh"
+TIER=${TIER:-default}
+case $TIER in default | full) ;; *) die "TIER must be default or full, not '$TIER'" ;; esac
+if [ "$TIER" = default ]; then wb_enter check; else wb_enter check-full; fi
 
-rm -rf "$OUT/results"
-mkdir -p "$OUT/results" "$LOGS"
+mkdir -p "$LOGS"
+rm -rf "$RESULTS"
+mkdir -p "$RESULTS"
+exec 3>&1 4>&2 > >(tee -i "$LOGS/check.log") 2>&1
+tee_pid=$!
+# The copy to check.log outlives an interruption, to take the summary.
+WB_KEEP_PIDS=$tee_pid
 S=$TOP/scripts
 t0=$(date +%s)
+# Cold: the cache holds no compiler results yet (a new machine, a new
+# KVMPPC_CACHE).
+cold=no
+[ -n "$(ls -A "$CACHE/ccache" 2>/dev/null | head -n 1)" ] || cold=yes
+stage_begin check "$LOGS/check.log"
 
-res() { in_chroot python3 "$S/report.py" add "$@"; }
-summary() {
-	log "check: finished in $(( $(date +%s) - t0 )) s; logs in $LOGS"
-	if [ -x "$ROOT/usr/bin/python3" ]; then
-		in_chroot python3 "$S/report.py" summary
-	else
-		echo "0 passed, 1 failed"
-		return 1
-	fi
+finish() {
+	local rc=0 secs line
+	secs=$(( $(date +%s) - t0 ))
+	stage_end 0
+	echo
+	log "check ($TIER tier): finished in $((secs / 60)) min $((secs % 60)) s; logs in $LOGS"
+	summary >"$OUT/summary.txt" || rc=1
+	cat "$OUT/summary.txt"
+	line=$(tail -n 1 "$OUT/summary.txt")
+	# The run's time, for the README and 'make bench'.
+	printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$WB_RUN_ID" "$WB_COMMAND" "$cold" "$secs" "$TOP" "$line" \
+		>>"$CACHE/runs.tsv" 2>/dev/null || true
+	exec 1>&3 2>&4
+	wait "$tee_pid" 2>/dev/null || true
+	[ -z "$WB_INTERRUPTED" ] || rc=130
+	exit $rc
 }
-# A step without which nothing else can run: on failure, count it and stop.
-setup() {
-	local what=$1
-	shift
-	if ! "$@"; then
-		[ -x "$ROOT/usr/bin/python3" ] && res setup "$what" FAIL "see the error above"
-		summary
-		exit 1
-	fi
-}
-# Build kernel NAME from fragments, boot it on MACHINES; count all of it.
-build_and_boot() {
-	local name=$1 what=$2 machines=$3 m
-	shift 3
-	log "check: building $name ($what)"
-	if ! "$S/build.sh" "$name" "$@"; then
-		res build "build $name ($what)" FAIL "see $LOGS/build-$name.log"
-		return 1
-	fi
-	res build "build $name ($what)" PASS
-	if ! "$S/initramfs.sh" "$name"; then
-		res build "initramfs $name" FAIL "see the error above"
-		return 1
-	fi
-	for m in $machines; do
-		"$S/boot.sh" "$name" "$m" ||
-			[ -f "$OUT/results/boot-$name-$m.res" ] ||
-			res "boot-$name-$m" "boot $name on $m" FAIL "see the error above"
-	done
-}
-# The runner must fail a bad boot, and say why: expect_fail WHAT REASON ARGS
-expect_fail() {
-	local what=$1 reason=$2 out
+at_exit '[ -z "$WB_INTERRUPTED" ] || finish'
+
+# step STAGE WHAT COMMAND...: run a step, its output also kept in
+# out/logs/step-STAGE.log. A step that fails without recording a failure
+# in out/results/STAGE.res gets one, naming that log.
+step() {
+	local stage=$1 what=$2 slog=$LOGS/step-$1.log rc=0
 	shift 2
-	if out=$(env "$@" 2>&1); then
-		res runner "$what" FAIL "boot.sh passed it"
-	elif grep -q "$reason" <<<"$out"; then
-		res runner "$what" PASS
-	else
-		res runner "$what" FAIL "other reason: $(tail -n 3 <<<"$out")"
+	{ "$@" 2>&1 | tee -i "$slog"; } &
+	wait $! || rc=$?
+	if [ $rc != 0 ] && ! grep -qs '^FAIL' "$RESULTS/$stage.res"; then
+		res "$what" FAIL "exit status $rc; see $slog"
 	fi
+	return $rc
+}
+# A step without which nothing else can run: on failure, stop.
+setup() {
+	step "setup-$1" "$2" "${@:3}" || finish
 }
 
-log "check: toolchain, base tree, work tree"
-setup toolchain "$S/toolchain.sh"
-setup "base tree" "$S/base.sh"
-setup "work tree" "$S/tree.sh"
-setup "KVM selftests build" "$S/selftests.sh"
-res build "build the KVM selftests (ppc64le, static)" PASS
+log "check ($TIER tier): toolchain, base tree, work tree"
+setup toolchain "toolchain" "$S/toolchain.sh"
+setup base "base tree" "$S/base.sh"
+setup tree "work tree is patches/" "$S/tree.sh" --strict
+setup kselftests "build the KVM selftests (ppc64le, static)" "$S/kselftests.sh"
+res "build the KVM selftests (ppc64le, static)" PASS
 
 log "check: series (git am, checkpatch) and the workbench's own checks"
-"$S/series-check.sh" || res series "series-check.sh ran to its end" FAIL "see the error above"
-"$S/selftest.sh" || res workbench "workbench self-test" FAIL "see the error above"
+step series "series check" "$S/series-check.sh" || true
+step workbench "workbench self-checks" "$S/workbench-test.sh" || true
 
-if build_and_boot host "LLVM=1, RUST=y, Rust machine-check exit" \
-	"powernv10 powernv9" powernv-host.config rust-mce.config; then
-	log "check: the runner catches a panicking kernel and a hung boot"
-	expect_fail "a kernel panic fails the boot" "kernel panic" \
-		BOOT_TAG=selftest-panic BOOT_APPEND="rdinit=/nonexistent init=/nonexistent" \
-		"$S/boot.sh" host powernv10
-	rm -f "$OUT/results/boot-selftest-panic.res"
-	expect_fail "a hung boot times out" "timed out" \
-		BOOT_TAG=selftest-hang BOOT_TIMEOUT=5 BOOT_QEMU_EXTRA=-S \
-		"$S/boot.sh" host powernv9
-	log "check: rustfmt, clippy and rustdoc"
-	"$S/rustcheck.sh" host || res rust "rustcheck.sh ran to its end" FAIL "see the error above"
-fi
+# build_and_boot NAME: build a kernel of the matrix and boot it on its
+# machines; count all of it.
+build_and_boot() {
+	local name=$1 m w
+	matrix_row "$name"
+	if ! step "build-$name" "build $name" "$S/build.sh" "$name"; then
+		res "build $name ($M_ARCH, $M_CC: $M_FRAGS)" FAIL "see $LOGS/build-$name.log"
+		return 1
+	fi
+	res "build $name ($M_ARCH, $M_CC: $M_FRAGS)" PASS
+	w=$(cat "$OUT/build-$name/.wb-rust-warnings")
+	if [ -z "$w" ]; then
+		res "build $name: no rustc or clippy warning" PASS
+	else
+		res "build $name: no rustc or clippy warning" FAIL "$(head -n 2 <<<"$w"); see $LOGS/build-$name.log"
+	fi
+	[ -n "$M_MACHINES" ] || return 0
+	step "initramfs-$name" "initramfs $name" "$S/initramfs.sh" "$name" || return 1
+	for m in $M_MACHINES; do
+		step "boot-$name-$m" "boot $name on $m" "$S/boot.sh" "$name" "$m" || true
+	done
+}
 
-# The generic KVM selftests do not touch the machine-check exit and ran
-# on both machines above: the other kernels run machine_check_test only.
-SELFTESTS=machine_check_test build_and_boot host-c "LLVM=1, RUST=y, C machine-check exit" \
-	"powernv10 powernv9" powernv-host.config || true
+for name in $(matrix_names "$TIER"); do
+	[ "$name" != host-gcc ] || [ "${GCC_FTRACE:-0}" != 1 ] || name=host-gcc-ftrace
+	log "check: kernel $name"
+	if build_and_boot "$name" && [ "$name" = host ]; then
+		log "check: the runner catches broken boots and stops cleanly"
+		step runner "runner self-checks" "$S/runner-test.sh" host || true
+		log "check: rustfmt and rustdoc"
+		step rust "Rust checks" "$S/rustcheck.sh" host || true
+		log "check: broken machine-check exits must fail the run"
+		step mutation "mutants" "$S/mutation.sh" || true
+	fi
+done
 
-# GCC with the function tracer also covers -fpatchable-function-entry,
-# but its ftrace-gen-ool-stubs.sh step alone takes ~12 min on 2 cores:
-# opt in with GCC_FTRACE=1.
-if [ "${GCC_FTRACE:-0}" = 1 ]; then
-	SELFTESTS=machine_check_test KCC=gcc build_and_boot host-gcc-ftrace "GCC, RUST=y, function tracer" \
-		powernv10 powernv-host.config rust-mce.config gcc-ftrace.config || true
-else
-	SELFTESTS=machine_check_test KCC=gcc build_and_boot host-gcc "GCC, RUST=y, Rust machine-check exit" \
-		powernv10 powernv-host.config rust-mce.config || true
-fi
-
-log "check: x86-64 with Rust"
-if KARCH=x86_64 BUILD_TARGETS=vmlinux "$S/build.sh" x86-rust x86-rust.config; then
-	res build "build x86-rust (x86-64, LLVM=1, RUST=y)" PASS
-else
-	res build "build x86-rust (x86-64, LLVM=1, RUST=y)" FAIL "see $LOGS/build-x86-rust.log"
-fi
-
-if [ "${PERPATCH:-1}" = 1 ]; then
+if [ "$TIER" = full ]; then
 	log "check: every patch builds on its own"
-	"$S/perpatch.sh" || res perpatch "perpatch.sh ran to its end" FAIL "see the error above"
+	step perpatch "per-patch builds" "$S/perpatch.sh" || true
 else
-	log "check: PERPATCH=0, not building patch by patch"
+	log "check: default tier; 'make check-full' adds: $(awk '$2 == "full" { printf "%s ", $1 }' "$TOP/config/matrix.tsv")and the per-patch builds"
 fi
-
-# After perpatch.sh, whose last build is this tree: only the mutated files
-# are rebuilt.
-log "check: broken machine-check exits must fail the run"
-"$S/mutation.sh" || res mutation "mutation.sh ran to its end" FAIL "see the error above"
-
-summary
+finish

@@ -4,13 +4,17 @@
 # into the directory given as $1) as format-patch output with a cover
 # letter. The output depends only on the commits and the branch
 # description (the cover letter), so exporting an unchanged series
-# changes nothing.
+# changes nothing. --allow-dirty exports the commits of a work tree that
+# also has uncommitted changes (tree.sh compares them with patches/).
 . "$(dirname "$0")/lib.sh"
+wb_enter export
 . "$TOP/config/base.env"
 
+allow_dirty=0
+[ "${1:-}" != --allow-dirty ] || { allow_dirty=1; shift; }
 dest=${1:-$TOP/patches}
 [ -d "$LINUX/.git" ] || die "no work tree at $LINUX; run 'make tree' first"
-git -C "$LINUX" diff --quiet HEAD ||
+[ $allow_dirty = 1 ] || git -C "$LINUX" diff --quiet HEAD ||
 	die "$LINUX has uncommitted changes; commit them (git commit --amend or a fixup) before exporting"
 branch=$(git -C "$LINUX" symbolic-ref --short HEAD) ||
 	die "$LINUX is not on a branch"
@@ -24,7 +28,7 @@ git -C "$LINUX" merge-base --is-ancestor "$BASE_TAG" HEAD ||
 
 mkdir -p "$OUT"
 tmp=$(mktemp -d -p "$OUT" export-XXXXXX)
-trap 'rm -rf "$tmp"' EXIT
+at_exit 'rm -rf "$tmp"'
 git -C "$LINUX" -c core.abbrev=12 format-patch -q --cover-letter \
 	--cover-from-description=subject --zero-commit --base="$BASE_TAG" \
 	--no-signature -o "$tmp" "$BASE_TAG..HEAD"

@@ -7,8 +7,15 @@
 # order and arguments /init runs them with; packed with the kernel's own
 # usr/gen_init_cpio.
 . "$(dirname "$0")/lib.sh"
+wb_enter initramfs
 
 name=${1:?usage: initramfs.sh NAME}
+# The selftests: SELFTESTS (names, or "all"), else the matrix row's.
+if [ -z "${SELFTESTS+set}" ] && grep -q "^${name}[[:space:]]" "$TOP/config/matrix.tsv"; then
+	matrix_row "$name"
+	SELFTESTS=$M_SELFTESTS
+fi
+[ "${SELFTESTS:-all}" != all ] || SELFTESTS=""
 obj=$OUT/build-$name
 [ -f "$obj/vmlinux" ] || die "no kernel at $obj/vmlinux; run 'make build' first"
 dir=$OUT/initramfs-$name
@@ -40,9 +47,10 @@ for m in arch/powerpc/kvm/kvm.ko arch/powerpc/kvm/kvm-hv.ko; do
 done
 echo "file /modules.order $dir/modules.order 0644 0 0" >>"$list"
 
-# The KVM selftests config/selftests.txt names, built by selftests.sh;
+# The KVM selftests config/selftests.txt names, built by kselftests.sh;
 # SELFTESTS="name ..." keeps only those.
-tests=$OUT/build-selftests/kselftest/kvm
+# TESTS_LIST and TESTS_DIR give another list and build (the bench's).
+tests=${TESTS_DIR:-$OUT/build-selftests/kselftest/kvm}
 : >"$dir/tests.list"
 while read -r path args; do
 	case $path in "" | "#"*) continue ;; esac
@@ -50,10 +58,10 @@ while read -r path args; do
 	if [ -n "${SELFTESTS:-}" ] && ! grep -qw -- "$t" <<<"$SELFTESTS"; then
 		continue
 	fi
-	[ -x "$tests/$path" ] || die "no selftest $tests/$path; run scripts/selftests.sh first"
+	[ -x "$tests/$path" ] || die "no selftest $tests/$path; run 'make selftests' first"
 	echo "file /tests/$t $tests/$path 0755 0 0" >>"$list"
 	echo "$t${args:+ $args}" >>"$dir/tests.list"
-done <"$TOP/config/selftests.txt"
+done <"${TESTS_LIST:-$TOP/config/selftests.txt}"
 for t in ${SELFTESTS:-}; do
 	grep -qw -- "$t" "$dir/tests.list" || die "SELFTESTS: no selftest '$t' in config/selftests.txt"
 done

@@ -1,58 +1,87 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Do the tests catch a broken kernel? For each mutant below, build the
-# series with one change to the Rust machine-check exit or its tests,
-# boot it on powernv10 with the machine-check selftest, and require that
-# the boot fails naming the test cases that must catch it. Results go to
-# out/results/mutation.res.
+# Do the tests catch a broken kernel? Each mutants/*.patch is the host
+# kernel with one change to the machine-check exit or its tests, and
+# names in its "Must-fail:" lines the results that must fail. The patch
+# is applied exactly (git apply: all of it, or the mutant fails to be
+# made), the kernel built (out/build-mutant, derived from out/build-host,
+# so that only the mutated files are compiled) and booted on powernv10
+# with machine_check_test; the mutant is caught when the boot fails and
+# every named result is among its failures.
+#
+# A mutant's verdict is cached under the series' tree, the patch, the
+# toolchain and the scripts that build, boot and judge it; FORCE=1 runs
+# every mutant. Results go to out/results/mutation.res.
 . "$(dirname "$0")/lib.sh"
+wb_enter mutation
 
-res() { in_chroot python3 "$TOP/scripts/report.py" add mutation "$@"; }
-rm -f "$OUT/results/mutation.res"
+stage_begin mutation "$LOGS/mutation.log"
+head=$(git -C "$LINUX" rev-parse HEAD)
+[ "$(cat "$OUT/build-host/.wb-source" 2>/dev/null)" = "$head" ] ||
+	die "the mutants are the host kernel with one change: they need out/build-host built from linux/'s HEAD, committed; run 'make build' first"
+matrix_row host
+recipe=$(hash_files "$TOP"/scripts/{lib,build,boot,initramfs,mutation}.sh "$TOP/scripts/report.py" \
+	"$TOP/initramfs/init.c" "$TOP"/config/{matrix.tsv,selftests.txt,kunit-suites.txt} \
+	"${M_FRAG_FILES[@]}")
+tree=$(git -C "$LINUX" rev-parse "HEAD^{tree}")
+src=$OUT/src-mutant
+derived=0
 
-mce=arch/powerpc/kvm/book3s_hv_mce.rs
-view=rust/kernel/kvm/book3s_hv.rs
-sel="selftest: machine_check_test"
-# NAME@FILE@PERL SUBSTITUTION (-0 mode)@FAILURES THE BOOT MUST NAME (regexes, comma-separated)
-mutants=(
-	"a wrong KUnit expectation@$mce@s/\(u64::MAX, 0, 0x083c_0000\),/(u64::MAX, 0, 0x083c_0001),/ or die@kunit: kvm_hv_mce_exit.no_fwnmi_queues_with_srr1_bits"
-	"the exit swaps the disposition@$mce@s/=> NmiDisposition::FullyRecovered,/=> NmiDisposition::Swapped,/ or die; s/(\{\s*)NmiDisposition::NotRecovered(\s*\})/\$1NmiDisposition::FullyRecovered\$2/ or die; s/NmiDisposition::Swapped/NmiDisposition::NotRecovered/ or die@$sel: fwnmi_load,$sel: fwnmi_store,$sel: storm"
-	"the exit skips the report@$mce@s/Some\(evt\) => evt.print\(false, true\),/Some(_) => (),/ or die@$sel: fwnmi_load,$sel: fwnmi_store"
-	# Last: it changes the kernel crate, which the next build would rebuild.
-	"the exit keeps stale disposition bits@$view@s/\(flags & !Self::MASK\) \| self.to_raw\(\)/flags | self.to_raw()/ or die@kunit: kvm_hv_mce_exit.nmi_flags_replace_only_the_disposition"
-)
-
-scratch_tree "$(git -C "$LINUX" rev-parse HEAD)"
-# Leave the scratch tree unmodified whatever happens.
-trap 'git -C "$SCRATCH" checkout -q -f -- "$mce" "$view" 2>/dev/null || true' EXIT
-
+shopt -s nullglob
+mutants=("$TOP"/mutants/*.patch)
+[ ${#mutants[@]} -gt 0 ] || die "no mutants in $TOP/mutants"
 for m in "${mutants[@]}"; do
-	IFS='@' read -r name file subst expect <<<"$m"
-	git -C "$SCRATCH" checkout -q -f -- "$mce" "$view"
-	# Every substitution must match ("or die"), or this is not the mutant named.
-	if ! in_chroot env SUBST="$subst" perl -0pi -e 'eval "$ENV{SUBST}"; die $@ if $@' \
-		"$SCRATCH/$file"; then
-		res "$name: caught" FAIL "a substitution did not match $file; update scripts/mutation.sh"
+	id=$(basename "$m" .patch)
+	name=$(sed -n 's/^Mutant: //p' "$m" | head -n 1)
+	mapfile -t musts < <(sed -n 's/^Must-fail: //p' "$m")
+	[ -n "$name" ] && [ ${#musts[@]} -gt 0 ] ||
+		{ res "$id: caught" FAIL "$m names no 'Mutant:' or no 'Must-fail:'"; continue; }
+	key=$(hash_of "$TOOLSTAMP" "$recipe" "$tree" "$(sha256_of "$m")")
+	if cache_get mutation "$key"; then
+		log "mutation: $id cached: $name"
+		continue
+	fi
+	mark=$(stage_line_count)
+	if [ $derived = 0 ]; then
+		log "mutation: deriving out/build-mutant from out/build-host"
+		derive_build mutant host
+		derived=1
+	fi
+	# Undo the previous mutant; the restored files are rebuilt.
+	git -C "$src" checkout -q -f -- .
+	if ! git -C "$src" apply --check "$m" >"$LOGS/mutant-$id.log" 2>&1 ||
+		! git -C "$src" apply "$m" >>"$LOGS/mutant-$id.log" 2>&1; then
+		res "$id: caught: $name" FAIL "mutants/$id.patch does not apply exactly to the series; update it (see $LOGS/mutant-$id.log)"
 		continue
 	fi
 
-	log "mutation: $name"
-	# CLIPPY=1 as perpatch.sh builds, so that only the mutated file is rebuilt.
-	if ! BUILD_SRC=$SCRATCH BUILD_MAKE_ARGS=CLIPPY=1 "$TOP/scripts/build.sh" scratch \
-		powernv-host.config rust-mce.config; then
-		res "$name: caught" FAIL "the mutant did not build; see $LOGS/build-scratch.log"
+	log "mutation: $id: $name (log: $LOGS/mutant-$id.log)"
+	if ! BUILD_SRC=$src BUILD_OBJ=mutant run "$TOP/scripts/build.sh" host >>"$LOGS/mutant-$id.log" 2>&1; then
+		res "$id: caught: $name" FAIL "the mutant did not build; see $LOGS/build-mutant.log"
 		continue
 	fi
-	SELFTESTS=machine_check_test "$TOP/scripts/initramfs.sh" scratch
-	if out=$(BOOT_TAG=mutant "$TOP/scripts/boot.sh" scratch powernv10 2>&1); then
-		res "$name: caught" FAIL "the boot passed: $(tail -n 1 <<<"$out")"
-	elif missing=$(tr ',' '\n' <<<"$expect" | while read -r e; do
-		grep -qE "FAIL: .*$e" <<<"$out" || echo "$e"; done) && [ -z "$missing" ]; then
-		res "$name: caught" PASS "failed: $(grep -oE "FAIL: [^(]*" <<<"$out" | head -n 4 | tr '\n' ';')"
-	else
-		res "$name: caught" FAIL "the boot failed but not naming: $missing; $(grep -m 3 "FAIL" <<<"$out" | tr '\n' ';')"
+	mres=$OUT/mutant-results/$id
+	rm -rf "$mres"
+	if ! SELFTESTS=machine_check_test run "$TOP/scripts/initramfs.sh" mutant >>"$LOGS/mutant-$id.log" 2>&1; then
+		res "$id: caught: $name" FAIL "no initramfs for the mutant; see $LOGS/mutant-$id.log"
+		continue
 	fi
-	cp "$LOGS/boot-mutant.log" "$LOGS/boot-mutant-${name// /-}.log" 2>/dev/null || true
-	# The mutant's own results are not the series' results.
-	rm -f "$OUT/results/boot-mutant.res"
+	if RESULTS_DIR=$mres BOOT_TAG=mutant-$id run "$TOP/scripts/boot.sh" mutant powernv10 \
+		>>"$LOGS/mutant-$id.log" 2>&1; then
+		res "$id: caught: $name" FAIL "the boot passed; see $LOGS/boot-mutant-$id.log"
+	else
+		failed=$(awk -F'\t' '$1 == "FAIL" { sub(/^[^:]*: /, "", $2); print $2 }' "$mres"/*.res 2>/dev/null)
+		missing=()
+		for want in "${musts[@]}"; do
+			grep -qxF -- "$want" <<<"$failed" || missing+=("$want")
+		done
+		if [ ${#missing[@]} -eq 0 ]; then
+			res "$id: caught: $name" PASS "failed: $(printf '%s; ' "${musts[@]}")"
+		else
+			res "$id: caught: $name" FAIL "the boot failed, but not: $(printf '%s; ' "${missing[@]}")failed were: $(head -n 4 <<<"$failed" | tr '\n' ';'); see $LOGS/boot-mutant-$id.log"
+		fi
+	fi
+	stage_lines_since "$mark" | grep -q '^FAIL' ||
+		cache_put mutation "$key" <(stage_lines_since "$mark")
 done
+[ $derived = 0 ] || git -C "$src" checkout -q -f -- .

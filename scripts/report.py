@@ -1,32 +1,35 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""Read test results and keep them in out/results/*.res.
+"""Read the QEMU console log of a test boot into results.
 
-  report.py console LOG [CONFIG]
-                            judge a QEMU console log: kernel health, /init
-                            completion, /init's checks, the TAP results of
-                            the KVM selftests /init ran, and the KUnit
-                            results (parsed by the kernel's kunit.py);
-                            with the kernel's .config, also that every
-                            suite config/kunit-suites.txt expects ran
-  report.py add STAGE NAME STATUS [DETAIL]
-                            record one result of a host-side stage
-  report.py summary         print every result that did not pass and end
-                            with "N passed, N failed[, N skipped]"
+A boot's console holds the kernel's messages, the KTAP documents of the
+KUnit suites (one printed at boot for the built-in suites, one more by
+every module that holds suites, when it loads), and /init's output: its
+own checks ("wbinit: ok N - name") and the TAP of every KVM selftest it
+ran. Each becomes results, one a line, in the workbench's format:
 
-A .res file has one result a line: STATUS<TAB>NAME<TAB>DETAIL, STATUS
-being PASS, FAIL or SKIP. Exit status: non-zero when something failed.
+    STATUS<TAB>NAME<TAB>DETAIL<TAB>ORIGIN
+
+(STATUS PASS, FAIL or SKIP; ORIGIN empty: a result of this run). KTAP is
+parsed by the kernel's own kunit_parser (tools/testing/kunit), imported
+from the work tree.
+
+A boot that did not end well (timed out, QEMU failed, interrupted) is
+read all the same: what it printed counts, and every test /init did not
+get to, and every KUnit suite the .config enables that did not run,
+fails by name.
 """
-import json
+import argparse
+import dataclasses
 import os
 import re
-import subprocess
 import sys
-import tempfile
+from typing import Iterable, List, Optional, Sequence
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-RESULTS = os.environ.get("RESULTS_DIR") or os.path.join(TOP, "out", "results")
-KUNIT = os.path.join(TOP, "linux", "tools", "testing", "kunit", "kunit.py")
+KUNIT_DIR = os.environ.get("KUNIT_DIR") or os.path.join(TOP, "linux", "tools", "testing", "kunit")
+
+PASS, FAIL, SKIP = "PASS", "FAIL", "SKIP"
 
 # Console lines that mean the kernel is not healthy, whatever the tests say.
 FATAL = [
@@ -40,6 +43,7 @@ FATAL = [
 ]
 KTAP_START = re.compile(r"^(\[[^]]*\] )?KTAP version \d+\s*$")
 WBINIT = re.compile(r"wbinit: (ok|not ok) \d+ - (.*?)(?: # (.*))?$")
+WBINIT_DONE = re.compile(r"^wbinit: done (\d+) checks")
 RUNNING = re.compile(r"^wbinit: running /tests/(\S+)")
 TOOK = re.compile(r"^wbinit: /tests/(\S+) took ([\d.]+) s")
 TAP_RESULT = re.compile(r"^(ok|not ok) (\d+)\b(?: -)?\s*(.*?)"
@@ -47,60 +51,77 @@ TAP_RESULT = re.compile(r"^(ok|not ok) (\d+)\b(?: -)?\s*(.*?)"
 TAP_PLAN = re.compile(r"^1\.\.(\d+)\b")
 # The kernel's own line, not a test's copy of it ("# host: MCE: ...").
 MCE_REPORT = re.compile(r"^(\[[^]]*\] )?MCE: CPU\d+: machine check \(.*\) Guest ")
+# FWNMI cases of machine_check_test whose exit must follow a host report.
+FWNMI_CASE = re.compile(r"fwnmi_(load|store|ifetch)")
 
 
-def oneline(text):
-    return " | ".join(line.strip() for line in text.splitlines() if line.strip())
+def oneline(text: str) -> str:
+    return " | ".join(part.strip() for part in str(text).replace("\t", " ").splitlines()
+                      if part.strip())
 
 
-def write(path, results):
-    os.makedirs(RESULTS, exist_ok=True)
-    with open(path, "w", encoding="utf-8") as f:
-        for status, name, detail in results:
-            f.write(f"{status}\t{name}\t{oneline(detail)}\n")
+@dataclasses.dataclass(frozen=True)
+class Result:
+    """One result: a check that passed, failed or was skipped."""
+    status: str
+    name: str
+    detail: str = ""
+
+    def __post_init__(self) -> None:
+        if self.status not in (PASS, FAIL, SKIP):
+            raise ValueError(f"bad status {self.status!r}")
+
+    def line(self) -> str:
+        return f"{self.status}\t{oneline(self.name)}\t{oneline(self.detail)}\t\n"
 
 
-def kunit_cases(group, prefix=""):
-    """Yield (name, status) for every test case in kunit.py's JSON."""
-    name = group["name"] if group["name"] != "KUnit Test Group" else ""
-    path = f"{prefix}.{name}" if prefix and name else (name or prefix)
-    for case in group["test_cases"]:
-        yield f"{path}.{case['name']}" if path else case["name"], case["status"]
-    for sub in group["sub_groups"]:
-        yield from kunit_cases(sub, path)
+def verdict(ok: bool, name: str, why: str = "") -> Result:
+    return Result(PASS if ok else FAIL, name, "" if ok else why)
 
 
-def expected_suites(config):
-    """Suites config/kunit-suites.txt expects from a kernel built with CONFIG."""
-    enabled = set()
-    for line in open(config, encoding="utf-8"):
-        m = re.match(r"^(CONFIG_\w+)=y$", line.strip())
-        if m:
-            enabled.add(m.group(1))
-    want = []
-    for line in open(os.path.join(TOP, "config", "kunit-suites.txt"), encoding="utf-8"):
-        f = line.split()
-        if len(f) == 2 and not f[0].startswith("#") and f[0] in enabled:
-            want.append(f[1])
-    return want
+def health(tag: str, lines: Sequence[str]) -> List[Result]:
+    bad = [f"{what}: {line.strip()}" for line in lines
+           for pat, what in FATAL if pat.search(line)]
+    return [verdict(not bad, f"{tag}: kernel health", bad[0] if bad else "")]
 
 
-def kunit_parse(doc):
-    """Parse one KTAP document with kunit.py: its cases, or why it failed."""
-    with tempfile.TemporaryDirectory() as tmp:
-        src = os.path.join(tmp, "ktap.log")
-        js = os.path.join(tmp, "ktap.json")
-        with open(src, "w", encoding="utf-8") as f:
-            f.write("\n".join(doc) + "\n")
-        p = subprocess.run([sys.executable, KUNIT, "parse", f"--json={js}", src],
-                           capture_output=True, text=True)
-        data = open(js, encoding="utf-8").read() if os.path.exists(js) else ""
-        if p.returncode not in (0, 1) or not data.strip():
-            return (p.stdout + p.stderr).strip()[-300:] or f"kunit.py exited with {p.returncode}"
-        return list(kunit_cases(json.loads(data)))
+def expected_tests(path: Optional[str]) -> List[str]:
+    """The test programs /init was given (the initramfs's tests.list)."""
+    if not path:
+        return []
+    with open(path, encoding="utf-8") as f:
+        return [line.split()[0] for line in f if line.split() and not line.startswith("#")]
 
 
-def selftests(tag, lines):
+def init_checks(tag: str, lines: Sequence[str], tests: Sequence[str]) -> List[Result]:
+    """/init's own checks, and a failure for every test it did not get to."""
+    results = []
+    done = next((m for m in map(WBINIT_DONE.match, lines) if m), None)
+    results.append(verdict(done is not None, f"{tag}: /init ran to the end",
+                           "no 'wbinit: done' in the console: the boot or /init "
+                           "did not complete"))
+    checks = [m for m in map(WBINIT.search, lines) if m]
+    if done and int(done.group(1)) != len(checks):
+        results.append(Result(FAIL, f"{tag}: init: all checks read",
+                              f"/init made {done.group(1)} checks, {len(checks)} "
+                              "found in the console"))
+    reported = set()
+    for m in checks:
+        skip = m.group(1) == "ok" and (m.group(3) or "").startswith("SKIP")
+        status = SKIP if skip else PASS if m.group(1) == "ok" else FAIL
+        results.append(Result(status, f"{tag}: init: {m.group(2)}", m.group(3) or ""))
+        reported.add(m.group(2))
+    started = {m.group(1) for m in map(RUNNING.match, lines) if m}
+    for t in tests:
+        if f"/tests/{t}" in reported:
+            continue
+        why = ("started but did not finish before the boot ended" if t in started
+               else "did not run: the boot ended before /init got to it")
+        results.append(Result(FAIL, f"{tag}: init: /tests/{t}", why))
+    return results
+
+
+def selftests(tag: str, lines: Sequence[str]) -> List[Result]:
     """The TAP results of each test program /init ran (kselftest output).
 
     A program's own pass or fail is /init's check of its exit status;
@@ -109,14 +130,16 @@ def selftests(tag, lines):
     /init copies the tests' output through /dev/kmsg, so that a kernel
     message cannot cut a TAP line in two.
     """
-    results = []
-    prog, plan, seen = None, None, []
+    results: List[Result] = []
+    prog: Optional[str] = None
+    plan: Optional[int] = None
+    seen: List[str] = []
     reports = 0
 
-    def close():
+    def close() -> None:
         if prog and plan is not None and plan != len(seen):
-            results.append(("FAIL", f"{tag}: selftest: {prog}: plan",
-                            f"planned {plan} results, printed {len(seen)}"))
+            results.append(Result(FAIL, f"{tag}: selftest: {prog}: plan",
+                                  f"planned {plan} results, printed {len(seen)}"))
 
     for line in lines:
         m = RUNNING.match(line)
@@ -142,133 +165,165 @@ def selftests(tag, lines):
         ok, num, desc, directive, why = m.groups()
         # The host's machine-check report must reach the console before
         # a FWNMI case reports the exit it caused.
-        if prog == "machine_check_test" and re.fullmatch(r"fwnmi_(load|store|ifetch)", desc) \
+        if prog == "machine_check_test" and FWNMI_CASE.fullmatch(desc) \
                 and ok == "ok" and not directive:
-            results.append(("PASS" if reports else "FAIL",
-                             f"{tag}: selftest: {prog}: {desc}: console report first",
-                             "" if reports else "no 'MCE: CPUn: machine check ... Guest' "
-                             "line on the console before this result"))
+            results.append(verdict(reports > 0,
+                                   f"{tag}: selftest: {prog}: {desc}: console report first",
+                                   "no 'MCE: CPUn: machine check ... Guest' line on the "
+                                   "console before this result"))
         reports = 0
-        name = desc or why or f"#{num}"
         seen.append(num)
         if directive == "SKIP":
-            status = "SKIP"
+            status = SKIP
         elif directive == "XFAIL" or ok == "ok":
-            status = "PASS"
+            status = PASS
         else:
-            status = "FAIL"
-        results.append((status, f"{tag}: selftest: {prog}: {name}",
-                        "" if status == "PASS" else (why or line.strip())))
+            status = FAIL
+        results.append(Result(status, f"{tag}: selftest: {prog}: {desc or why or '#' + num}",
+                              "" if status == PASS else (why or line.strip())))
     close()
     return results
 
 
-def console(log, config=None):
-    log = os.path.abspath(log)
-    tag = os.path.basename(log)
-    tag = re.sub(r"^boot-|\.log$", "", tag)
-    results = []
-    text = open(log, encoding="utf-8", errors="replace").read()
-    lines = text.splitlines()
+def enabled_options(config: Optional[str]) -> set:
+    if not config or not os.path.exists(config):
+        return set()
+    with open(config, encoding="utf-8") as f:
+        return {m.group(1) for m in (re.match(r"^(CONFIG_\w+)=y$", line.strip()) for line in f)
+                if m}
 
-    health = [f"{what}: {line.strip()}" for line in lines
-              for pat, what in FATAL if pat.search(line)]
-    results.append(("FAIL" if health else "PASS", f"{tag}: kernel health",
-                     health[0] if health else ""))
 
-    done = any(line.startswith("wbinit: done") for line in lines)
-    results.append(("PASS" if done else "FAIL", f"{tag}: /init ran to the end",
-                    "" if done else "no 'wbinit: done' in the console: "
-                    "the boot or /init did not complete"))
+def expected_suites(config: Optional[str]) -> List[str]:
+    """Suites config/kunit-suites.txt expects from a kernel built with CONFIG."""
+    enabled = enabled_options(config)
+    want = []
+    with open(os.path.join(TOP, "config", "kunit-suites.txt"), encoding="utf-8") as f:
+        for line in f:
+            fields = line.split()
+            if len(fields) == 2 and not fields[0].startswith("#") and fields[0] in enabled:
+                want.append(fields[1])
+    return want
 
-    m = re.search(r"wbinit: done (\d+) checks", text)
-    seen = sum(bool(WBINIT.search(line)) for line in lines)
-    if m and int(m.group(1)) != seen:
-        results.append(("FAIL", f"{tag}: init: all checks read",
-                        f"/init made {m.group(1)} checks, {seen} found in the console"))
-    for line in lines:
-        m = WBINIT.search(line)
-        if m:
-            skip = m.group(1) == "ok" and (m.group(3) or "").startswith("SKIP")
-            results.append(("SKIP" if skip else "PASS" if m.group(1) == "ok" else "FAIL",
-                            f"{tag}: init: {m.group(2)}", m.group(3) or ""))
 
-    results += selftests(tag, lines)
-
-    # Built-in suites print one KTAP document at boot, and every module
-    # that holds suites prints one more when it loads. kunit.py parses one
-    # document, so hand it each in turn.
-    # The selftests' TAP comes after them: stop at the first test program.
+def ktap_documents(lines: Sequence[str]) -> List[List[str]]:
+    """The KUnit KTAP documents, which come before the first test program."""
     end = next((i for i, line in enumerate(lines) if RUNNING.match(line)), len(lines))
     starts = [i for i, line in enumerate(lines[:end]) if KTAP_START.match(line)]
-    docs = [lines[a:b] for a, b in zip(starts, starts[1:] + [end])]
-    cases = []
-    for n, doc in enumerate(docs):
-        got = kunit_parse(doc)
-        if isinstance(got, str):
-            results.append(("FAIL", f"{tag}: kunit.py parse (KTAP document {n + 1})", got))
-        else:
-            cases += got
-    if not cases:
-        results.append(("FAIL", f"{tag}: KUnit", "no KUnit test case ran"))
-    for suite in expected_suites(config) if config else []:
-        ran = any(name.split(".")[0] == suite for name, _ in cases)
-        results.append(("PASS" if ran else "FAIL", f"{tag}: kunit suite {suite} ran",
-                        "" if ran else "enabled in .config but absent from the console"))
-    for name, status in cases:
-        st = {"PASS": "PASS", "SKIP": "SKIP"}.get(status, "FAIL")
-        results.append((st, f"{tag}: kunit: {name}", "" if st == "PASS" else status))
+    return [list(lines[a:b]) for a, b in zip(starts, starts[1:] + [end])]
 
-    took = [(m.group(1), float(m.group(2))) for m in
-            (TOOK.match(line) for line in lines) if m]
+
+def kunit(tag: str, lines: Sequence[str], config: Optional[str],
+          kunit_dir: str = KUNIT_DIR) -> List[Result]:
+    """Every KUnit case of every KTAP document, parsed by kunit_parser."""
+    sys.path.insert(0, kunit_dir)
+    try:
+        import kunit_parser  # pylint: disable=import-outside-toplevel
+        import kunit_printer  # pylint: disable=import-outside-toplevel
+    finally:
+        sys.path.remove(kunit_dir)
+    status_of = {kunit_parser.TestStatus.SUCCESS: PASS,
+                 kunit_parser.TestStatus.SKIPPED: SKIP}
+
+    def cases(test, prefix: str = ""):
+        for sub in test.subtests:
+            name = f"{prefix}.{sub.name}" if prefix else sub.name
+            if sub.subtests:
+                yield from cases(sub, name)
+            else:
+                yield name, sub.status
+
+    def errors(test) -> int:
+        return test.counts.errors + sum(errors(sub) for sub in test.subtests)
+
+    results: List[Result] = []
+    found = []
+    for n, doc in enumerate(ktap_documents(lines), 1):
+        test = kunit_parser.parse_run_tests(doc, kunit_printer.null_printer)
+        if test.status == kunit_parser.TestStatus.FAILURE_TO_PARSE_TESTS or errors(test):
+            results.append(Result(FAIL, f"{tag}: kunit_parser (KTAP document {n})",
+                                  f"{errors(test)} parse error(s), status {test.status.name}"))
+        found += list(cases(test))
+    if not found:
+        results.append(Result(FAIL, f"{tag}: KUnit", "no KUnit test case ran"))
+    for suite in expected_suites(config):
+        ran = any(name.split(".")[0] == suite for name, _ in found)
+        results.append(verdict(ran, f"{tag}: kunit suite {suite} ran",
+                               "enabled in .config but absent from the console"))
+    for name, status in found:
+        st = status_of.get(status, FAIL)
+        results.append(Result(st, f"{tag}: kunit: {name}", "" if st == PASS else status.name))
+    return results
+
+
+def tag_of(log: str) -> str:
+    return re.sub(r"^boot-|\.log$", "", os.path.basename(log))
+
+
+def read_console(log: str, config: Optional[str] = None, tests: Optional[str] = None,
+                 boot_failure: str = "", kunit_dir: str = KUNIT_DIR) -> List[Result]:
+    tag = tag_of(log)
+    with open(log, encoding="utf-8", errors="replace") as f:
+        lines = f.read().splitlines()
+    results = []
+    if boot_failure:
+        results.append(Result(FAIL, f"{tag}: boot", f"{boot_failure}; see {log}"))
+    results += health(tag, lines)
+    results += init_checks(tag, lines, expected_tests(tests))
+    results += selftests(tag, lines)
+    results += kunit(tag, lines, config, kunit_dir)
+    return results
+
+
+def write(results: Iterable[Result], out: str) -> None:
+    """Append to OUT (a stage's part file), or write it whole: a temporary
+    file renamed into place."""
+    text = "".join(r.line() for r in results)
+    if out.endswith(".part"):
+        with open(out, "a", encoding="utf-8") as f:
+            f.write(text)
+        return
+    tmp = out + ".tmp"
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(text)
+    os.replace(tmp, out)
+
+
+def cmd_console(args: argparse.Namespace) -> int:
+    log = os.path.abspath(args.log)
+    tag = tag_of(log)
+    results = read_console(log, args.config, args.tests, args.boot_failure or "")
+    out = args.out or os.path.join(TOP, "out", "results", f"boot-{tag}.res")
+    os.makedirs(os.path.dirname(out), exist_ok=True)
+    write(results, out)
+
+    with open(log, encoding="utf-8", errors="replace") as f:
+        took = [(m.group(1), float(m.group(2))) for m in map(TOOK.match, f) if m]
     if took:
         print(f"{tag}: KVM selftests ran in {sum(t for _, t in took):.0f} s ("
               + ", ".join(f"{n} {t:.0f} s" for n, t in took) + ")")
-
-    write(os.path.join(RESULTS, f"boot-{tag}.res"), results)
-    failed = [r for r in results if r[0] == "FAIL"]
     for r in results:
-        if r[0] != "PASS":
-            print(f"{r[0]}: {r[1]}" + (f" ({r[2]})" if r[2] else ""))
-    passed = sum(r[0] == "PASS" for r in results)
-    print(f"{tag}: {passed} passed, {len(failed)} failed (console: {log})")
+        if r.status != PASS:
+            print(f"{r.status}: {r.name}" + (f" ({r.detail})" if r.detail else ""))
+    passed = sum(r.status == PASS for r in results)
+    failed = sum(r.status == FAIL for r in results)
+    print(f"{tag}: {passed} passed, {failed} failed (console: {log})")
     return 1 if failed else 0
 
 
-def add(stage, name, status, detail=""):
-    if status not in ("PASS", "FAIL", "SKIP"):
-        sys.exit(f"bad status {status}")
-    path = os.path.join(RESULTS, f"{stage}.res")
-    os.makedirs(RESULTS, exist_ok=True)
-    with open(path, "a", encoding="utf-8") as f:
-        f.write(f"{status}\t{name}\t{oneline(detail)}\n")
-    return 0
-
-
-def summary():
-    counts = {"PASS": 0, "FAIL": 0, "SKIP": 0}
-    files = sorted(os.listdir(RESULTS)) if os.path.isdir(RESULTS) else []
-    for fn in files:
-        if not fn.endswith(".res"):
-            continue
-        for line in open(os.path.join(RESULTS, fn), encoding="utf-8"):
-            status, name, detail = (line.rstrip("\n").split("\t") + ["", ""])[:3]
-            counts[status] += 1
-            if status != "PASS":
-                print(f"{status}: {name}" + (f" ({detail})" if detail else ""))
-    line = f"{counts['PASS']} passed, {counts['FAIL']} failed"
-    if counts["SKIP"]:
-        line += f", {counts['SKIP']} skipped"
-    print(line)
-    return 1 if counts["FAIL"] or not counts["PASS"] else 0
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("console", help="read a boot's console log")
+    p.add_argument("log", help="the console log, out/logs/boot-TAG.log")
+    p.add_argument("--config", help="the kernel's .config: its expected KUnit suites must run")
+    p.add_argument("--tests", help="the initramfs's tests.list: each must report")
+    p.add_argument("--out", help="append to this .part file, or write this .res file "
+                   "(default out/results/boot-TAG.res)")
+    p.add_argument("--boot-failure", help="how the boot ended badly (timed out, ...)")
+    p.set_defaults(func=cmd_console)
+    args = parser.parse_args(argv)
+    return args.func(args)
 
 
 if __name__ == "__main__":
-    a = sys.argv[1:]
-    if a[:1] == ["console"] and len(a) in (2, 3):
-        sys.exit(console(*a[1:]))
-    if a[:1] == ["add"] and len(a) in (4, 5):
-        sys.exit(add(*a[1:]))
-    if a == ["summary"]:
-        sys.exit(summary())
-    sys.exit(__doc__)
+    sys.exit(main())

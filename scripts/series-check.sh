@@ -5,17 +5,21 @@
 # base commit, and every patch is clean under checkpatch.pl --strict
 # (only the missing Signed-off-by is excused: the sender adds it; and the
 # "does MAINTAINERS need updating?" warning where an entry already covers
-# every file the patch adds).
-# Results go to out/results/series.res.
+# every file the patch adds, which get_maintainer.pl checks).
+#
+# The patches are applied in out/series-src, a worktree of linux/ that
+# stays between runs, so that only the files the series touches are
+# written. checkpatch's and get_maintainer's verdict on a patch is kept
+# in the result cache under a key of the patch and the scripts that judge
+# it. Results go to out/results/series.res.
 . "$(dirname "$0")/lib.sh"
 . "$TOP/config/base.env"
+wb_enter series-check
 
-res() { in_chroot python3 "$TOP/scripts/report.py" add series "$@"; }
-rm -f "$OUT/results/series.res"
+stage_begin series "$LOGS/series-check.log"
 mkdir -p "$LOGS"
-base_git=$CACHE/base.git
-base=$(git --git-dir="$base_git" rev-parse "$BASE_TAG^{commit}") ||
-	die "no base repository; run 'make base' first"
+base=$(git -C "$LINUX" rev-parse -q --verify "$BASE_TAG^{commit}") ||
+	die "no base tag $BASE_TAG in linux/; run 'make tree' first"
 mapfile -t series < <(ls "$TOP"/patches/[0-9][0-9][0-9][0-9]-*.patch |
 	grep -v '/0000-cover-letter.patch$')
 [ ${#series[@]} -gt 0 ] || die "patches/ holds no patches"
@@ -23,16 +27,12 @@ mapfile -t series < <(ls "$TOP"/patches/[0-9][0-9][0-9][0-9]-*.patch |
 if grep -qx "base-commit: $base" "$TOP/patches/0000-cover-letter.patch"; then
 	res "cover letter names base-commit $BASE_TAG" PASS
 else
-	res "cover letter names base-commit $BASE_TAG" FAIL "want base-commit: $base"
+	res "cover letter names base-commit $BASE_TAG" FAIL "want base-commit: $base; see $TOP/patches/0000-cover-letter.patch"
 fi
 
-wt=$(mktemp -d "$CACHE/series-check-XXXXXX")
-cleanup() {
-	git --git-dir="$base_git" worktree remove --force "$wt" 2>/dev/null || rm -rf "$wt"
-	git --git-dir="$base_git" worktree prune
-}
-trap cleanup EXIT
-git --git-dir="$base_git" worktree add -q --detach "$wt" "$BASE_TAG"
+wt=$OUT/series-src
+git -C "$wt" am --abort >/dev/null 2>&1 || true
+worktree_at "$wt" "$base"
 applied=1
 for p in "${series[@]}"; do
 	n=$(basename "$p")
@@ -41,26 +41,61 @@ for p in "${series[@]}"; do
 		res "git am $n" PASS
 	else
 		res "git am $n" FAIL "does not apply; see $LOGS/series-am.log"
+		git -C "$wt" am --abort >/dev/null 2>&1 || true
 		applied=0
 		break
 	fi
 done
+[ $applied = 1 ] || die "the series does not apply to $BASE_TAG; see $LOGS/series-am.log"
+
+# What a verdict depends on, besides the patch.
+ignore=MISSING_SIGN_OFF,FILE_PATH_CHANGES
+judges=$(cd "$wt" && cat scripts/checkpatch.pl scripts/spelling.txt scripts/const_structs.checkpatch \
+	scripts/get_maintainer.pl | sha256sum | cut -c1-16)
+keyof() { hash_of "$TOOLSTAMP" "$judges" "$ignore" "$(hash_files "$TOP/scripts/series-check.sh")" "$@"; }
+
+# checkpatch --strict on every patch whose verdict is not cached, two at
+# a time, in one chroot.
+todo=()
+declare -A ckey
+for p in "${series[@]}"; do
+	n=$(basename "$p" .patch)
+	ckey[$n]=$(keyof checkpatch "$(sha256_of "$p")")
+	[ "${FORCE:-0}" != 1 ] && [ -f "$RCACHE/checkpatch/${ckey[$n]}.res" ] || todo+=("$p")
+done
+rm -f "$LOGS"/checkpatch-*.rc
+if [ ${#todo[@]} -gt 0 ]; then
+	log "series: checkpatch --strict on ${#todo[@]} of ${#series[@]} patches (the others' verdicts are cached)"
+	(cd "$wt" && run in_chroot sh -c '
+		logs=$1 ignore=$2
+		shift 2
+		printf "%s\n" "$@" | xargs -P 2 -I{} sh -c "
+			n=\$(basename {} .patch)
+			./scripts/checkpatch.pl --strict --ignore $ignore {} >$logs/checkpatch-\$n.log 2>&1
+			echo \$? >$logs/checkpatch-\$n.rc"
+	' checkpatch "$LOGS" "$ignore" "${todo[@]}")
+else
+	log "series: checkpatch --strict verdicts of all ${#series[@]} patches are cached"
+fi
 
 # checkpatch warns about every added file (FILE_PATH_CHANGES) unless the
 # patch edits MAINTAINERS, whether or not an entry already covers it. That
 # warning is accepted only where get_maintainer.pl finds a maintainer for
 # each added file; everything else checkpatch --strict says fails.
-log "series: checkpatch --strict on ${#series[@]} patches"
-mapfile -t commits < <(git -C "$wt" rev-list --reverse "$BASE_TAG..HEAD")
+mapfile -t commits < <(git -C "$wt" rev-list --reverse "$base..HEAD")
 i=0
 for p in "${series[@]}"; do
-	n=$(basename "$p")
-	out=$LOGS/checkpatch-${n%.patch}.log
-	if (cd "$wt" && in_chroot ./scripts/checkpatch.pl --strict \
-		--ignore MISSING_SIGN_OFF,FILE_PATH_CHANGES "$p") >"$out" 2>&1; then
-		res "checkpatch --strict $n" PASS
-	else
-		res "checkpatch --strict $n" FAIL "$(grep -E -m1 '^(ERROR|WARNING|CHECK)' "$out"); see $out"
+	n=$(basename "$p" .patch)
+	key=${ckey[$n]}
+	if ! cache_get checkpatch "$key"; then
+		mark=$(stage_line_count)
+		out=$LOGS/checkpatch-$n.log
+		if [ "$(cat "$LOGS/checkpatch-$n.rc" 2>/dev/null)" = 0 ]; then
+			res "checkpatch --strict $n.patch" PASS
+			cache_put checkpatch "$key" <(stage_lines_since "$mark")
+		else
+			res "checkpatch --strict $n.patch" FAIL "$(grep -E -m1 '^(ERROR|WARNING|CHECK)' "$out" || echo "no verdict"); see $out"
+		fi
 	fi
 	c=${commits[$i]:-}
 	i=$((i + 1))
@@ -68,18 +103,23 @@ for p in "${series[@]}"; do
 	mapfile -t added < <(git -C "$wt" diff-tree --no-commit-id --root -r \
 		--diff-filter=A --name-only "$c")
 	[ ${#added[@]} -gt 0 ] || continue
+	key=$(keyof maintainers "$(git -C "$wt" rev-parse "$c:MAINTAINERS")" "${added[@]}")
+	cache_get maintainers "$key" && continue
 	orphans=()
 	for f in "${added[@]}"; do
 		# Read all of it: grep -q would close the pipe early, and with
 		# pipefail the killed writer would look like a missing entry.
-		who=$(cd "$wt" && in_chroot perl ./scripts/get_maintainer.pl --no-git \
-			--no-git-fallback -f "$f" 2>/dev/null) || true
+		who=$(git -C "$wt" show "$c:MAINTAINERS" >"$OUT/.maintainers-$n" &&
+			cd "$wt" && in_chroot perl ./scripts/get_maintainer.pl --no-git \
+			--no-git-fallback --mpath "$OUT/.maintainers-$n" -f "$f" 2>/dev/null) || true
 		grep -q '(maintainer:' <<<"$who" || orphans+=("$f")
 	done
+	rm -f "$OUT/.maintainers-$n"
+	mark=$(stage_line_count)
 	if [ ${#orphans[@]} -eq 0 ]; then
-		res "MAINTAINERS covers the files $n adds" PASS
+		res "MAINTAINERS covers the files $n.patch adds" PASS
+		cache_put maintainers "$key" <(stage_lines_since "$mark")
 	else
-		res "MAINTAINERS covers the files $n adds" FAIL "no maintainer for: ${orphans[*]}"
+		res "MAINTAINERS covers the files $n.patch adds" FAIL "no maintainer for: ${orphans[*]}; see get_maintainer.pl -f FILE in $wt"
 	fi
 done
-[ $applied = 1 ] || die "the series does not apply to $BASE_TAG"

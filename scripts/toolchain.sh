@@ -1,59 +1,158 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Provision the pinned Debian toolchain chroot in $CACHE/chroot.
-# Reused while config/toolchain.pins and config/suite.env are unchanged,
-# rebuilt from scratch when they change.
+# Provision the pinned Debian toolchain chroot $CACHE/chroots/STAMP, the
+# stamp being a hash of config/toolchain.pins, config/suite.env and this
+# script. A chroot is made once per stamp and never changed; a run keeps
+# the one it started with (a shared lock, see wb_enter), and chroots of
+# other stamps are deleted here once no run holds them.
+#
+# Every .deb downloaded is kept in $CACHE/debs, which is also offered to
+# apt as a local repository: a pinned version that the mirror no longer
+# serves still installs from there. A pin that neither has fails, naming
+# the package and the version, and 'make repin' re-pins to what the
+# mirror serves. Downloads time out when the mirror stalls.
 . "$(dirname "$0")/lib.sh"
+wb_enter toolchain
 
 need_root "the toolchain"
 pins=$TOP/config/toolchain.pins
 . "$TOP/config/suite.env"
-want=$(cat "$pins" "$TOP/config/suite.env" | sha256sum | cut -d' ' -f1)
-stamp=$ROOT/.wb-toolchain-stamp
+debs=$CACHE/debs
+mkdir -p "$CACHE/chroots" "$debs"
 
-if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
-	log "toolchain: reusing $ROOT"
+# check_pins PINS COMMAND...: every pin of PINS must be available to the
+# apt that COMMAND runs (a chroot's), or this dies naming what is gone.
+check_pins() {
+	local file=$1 p name ver have missing=()
+	shift
+	while read -r p; do
+		name=${p%%=*} ver=${p#*=}
+		have=$("$@" apt-cache madison "$name" 2>/dev/null |
+			awk -F'|' '{ gsub(/ /, "", $2); print $2 }')
+		grep -qxF -- "$ver" <<<"$have" ||
+			missing+=("$name $ver (available: $(head -n 1 <<<"$have" | sed 's/^$/none/'))")
+	done < <(grep -v '^[[:space:]]*\(#\|$\)' "$file")
+	[ ${#missing[@]} -eq 0 ] && return 0
+	printf '  gone: %s\n' "${missing[@]}" >&2
+	die "${#missing[@]} pinned package version(s) are neither on $MIRROR nor in $debs: ${missing[0]}${missing[1]:+, ...}; run 'make repin' to pin what the mirror serves now (or point config/suite.env at a snapshot mirror, see README.md)"
+}
+
+# --check-pins FILE: check FILE against the apt index of the current
+# chroot (the workbench's own check of the message above).
+if [ "${1:-}" = --check-pins ]; then
+	check_pins "$2" in_chroot
+	log "toolchain: every pin of $2 is available"
 	exit 0
 fi
 
+[ -f "$ROOT/.wb-ready" ] && { log "toolchain: reusing $ROOT"; exit 0; }
+
+# One provisioning at a time on this machine.
+exec 7>>"$CACHE/setup.lock"
+if ! flock -n 7; then
+	log "toolchain: another run is provisioning; waiting for it"
+	flock 7
+fi
+[ -f "$ROOT/.wb-ready" ] && { log "toolchain: reusing $ROOT"; exit 0; }
+
 if ! command -v debootstrap >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
 	log "toolchain: installing debootstrap on the host (apt-get)"
-	{ apt-get update -q && DEBIAN_FRONTEND=noninteractive \
-		apt-get install -y -q --no-install-recommends debootstrap; } \
-		>"${TMPDIR:-/tmp}/wb-debootstrap-install.log" 2>&1 ||
-		die "could not install debootstrap on the host; see ${TMPDIR:-/tmp}/wb-debootstrap-install.log"
+	{ apt-get -o Acquire::http::Timeout=30 -o Acquire::Retries=3 update -q &&
+		DEBIAN_FRONTEND=noninteractive apt-get -o Acquire::http::Timeout=30 \
+			install -y -q --no-install-recommends debootstrap; } \
+		>"$CACHE/debootstrap-install.log" 2>&1 ||
+		die "could not install debootstrap on the host; see $CACHE/debootstrap-install.log"
 fi
 need_host_tool debootstrap
+need_host_tool wget
 need_host_tool unshare util-linux
-mkdir -p "$CACHE"
+need_host_tool dpkg-deb dpkg
 need_disk "$CACHE" 12
 
-new=$CACHE/chroot.new
-rm -rf "$new"
-log "toolchain: debootstrap $SUITE into $new"
-debootstrap --variant=minbase "$SUITE" "$new" "$MIRROR" \
-	>"$CACHE/debootstrap.log" 2>&1 ||
-	die "debootstrap failed; see $CACHE/debootstrap.log"
+# wget (debootstrap) and apt give up on a mirror that does not answer or
+# stalls, instead of waiting for ever.
+wgetrc=$CACHE/wgetrc
+printf 'connect_timeout = 30\nread_timeout = 60\ntries = 3\nwaitretry = 5\n' >"$wgetrc"
+apt_opts=(-o Acquire::http::Timeout=60 -o Acquire::Retries=3 -q)
 
+new=$ROOT.new
+rm -rf "$new"
+log "toolchain: debootstrap $SUITE into $new (log: $CACHE/debootstrap.log)"
+WGETRC=$wgetrc run debootstrap --variant=minbase --cache-dir="$debs" \
+	"$SUITE" "$new" "$MIRROR" >"$CACHE/debootstrap.log" 2>&1 ||
+	die "debootstrap of $SUITE from $MIRROR failed (mirror unreachable?); see $CACHE/debootstrap.log"
+
+# The kept .debs as a flat repository, indexed here with dpkg-deb (the
+# chroot has no dpkg-dev).
+index_debs() {
+	local d
+	: >"$debs/Packages.new"
+	for d in "$debs"/*.deb; do
+		[ -f "$d" ] || continue
+		{
+			dpkg-deb -f "$d"
+			echo "Filename: ./${d##*/}"
+			echo "Size: $(stat -c %s "$d")"
+			echo "SHA256: $(sha256_of "$d")"
+			echo
+		} >>"$debs/Packages.new"
+	done
+	mv "$debs/Packages.new" "$debs/Packages"
+}
+log "toolchain: indexing $(ls "$debs"/*.deb 2>/dev/null | wc -l) kept packages in $debs"
+index_debs
+mkdir -p "$new/var/cache/wb-debs"
 cat >"$new/etc/apt/sources.list" <<SRC
 deb $MIRROR $SUITE main
 deb $MIRROR $SUITE-updates main
 deb $SECURITY_MIRROR $SUITE-security main
+deb [trusted=yes] file:/var/cache/wb-debs ./
 SRC
 
+# apt in the new chroot, with the kept packages bind-mounted in.
+apt_chroot() {
+	unshare --mount --propagation private /bin/sh -eu -c '
+		mount --bind "$1" "$2/var/cache/wb-debs"
+		shift 2
+		exec chroot "$@"
+	' apt_chroot "$debs" "$new" "$new" env DEBIAN_FRONTEND=noninteractive "$@"
+}
+
 mapfile -t pkgs < <(grep -v '^[[:space:]]*\(#\|$\)' "$pins")
+log "toolchain: apt-get update (log: $CACHE/apt.log)"
+run apt_chroot apt-get "${apt_opts[@]}" update >"$CACHE/apt.log" 2>&1 ||
+	die "apt-get update in the chroot failed (mirror unreachable?); see $CACHE/apt.log"
+
+# Every pin must be available, from the mirror or from the kept packages.
+check_pins "$pins" apt_chroot
+
 log "toolchain: installing ${#pkgs[@]} pinned packages"
-chroot "$new" apt-get update -q >"$CACHE/apt.log" 2>&1 ||
-	die "apt-get update in the chroot failed; see $CACHE/apt.log"
-if ! chroot "$new" env DEBIAN_FRONTEND=noninteractive \
-	apt-get install -y -q --no-install-recommends "${pkgs[@]}" \
+if ! run apt_chroot apt-get "${apt_opts[@]}" install -y --no-install-recommends "${pkgs[@]}" \
 	>>"$CACHE/apt.log" 2>&1; then
 	grep -E '^E:' "$CACHE/apt.log" >&2 || true
-	die "a pinned package could not be installed (version gone from the mirror?); see $CACHE/apt.log and update config/toolchain.pins"
+	die "installing the pinned packages failed; see $CACHE/apt.log"
 fi
-chroot "$new" apt-get clean
+# Keep what was downloaded, for a chroot made after the mirror moved on.
+cp -n "$new"/var/cache/apt/archives/*.deb "$debs"/ 2>/dev/null || true
+apt_chroot apt-get clean
+# The chroot's own apt sources without the local repository: the kept
+# packages are not mounted when the chroot is used.
+sed -i '/wb-debs/d' "$new/etc/apt/sources.list"
 
-echo "$want" >"$new/.wb-toolchain-stamp"
-rm -rf "$ROOT"
+echo "$TOOLSTAMP" >"$new/.wb-ready"
 mv "$new" "$ROOT"
 log "toolchain: ready at $ROOT"
+
+# The single chroot of workbench v1, which no run of this one uses.
+for old in "$CACHE/chroot" "$CACHE/chroot.new"; do
+	[ ! -d "$old" ] || { log "toolchain: removing $old (the workbench's earlier layout)"; rm -rf "$old"; }
+done
+# Chroots of other stamps that no run holds any more.
+for old in "$CACHE"/chroots/*/; do
+	old=${old%/}
+	[ "$old" != "$ROOT" ] || continue
+	# Deleted while the lock is held: a run that wants it waits, then
+	# finds it gone and provisions it anew.
+	( flock -n -x 6 && log "toolchain: removing the unused chroot $old" &&
+		rm -rf "$old" ) 6>>"$old.lock" || true
+done

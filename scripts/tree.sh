@@ -1,12 +1,20 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Assemble the kernel work tree linux/: the base tag with patches/
-# applied by 'git am' on the branch "series". An existing work tree is
-# brought up to date when patches/ changed, but never at the cost of
-# work that is not exported yet.
+# applied by 'git am' on the branch "series".
+#   tree.sh          for building and booting what linux/ holds: when it
+#                    has uncommitted edits or commits that patches/ does
+#                    not hold, warn and leave it as it is
+#   tree.sh --strict for 'make check': linux/ must be exactly patches/
+# Either way a work tree without work of its own is brought up to date
+# when patches/ changed (after a 'git pull', say); work that is not
+# exported is never overwritten.
 . "$(dirname "$0")/lib.sh"
+wb_enter tree
 . "$TOP/config/base.env"
 
+strict=0
+[ "${1:-}" != --strict ] || strict=1
 base_git=$CACHE/base.git
 git --git-dir="$base_git" rev-parse -q --verify "refs/tags/$BASE_TAG" >/dev/null 2>&1 ||
 	die "no base repository at $base_git; run 'make base' first"
@@ -22,14 +30,14 @@ apply_series() {
 	git -C "$LINUX" reset -q --hard "$BASE_TAG"
 	local p
 	for p in "${series[@]}"; do
-		if ! git -C "$LINUX" am -q --whitespace=nowarn "$p" >"$OUT/logs/git-am.log" 2>&1; then
+		if ! git -C "$LINUX" am -q --whitespace=nowarn "$p" >"$LOGS/git-am.log" 2>&1; then
 			git -C "$LINUX" am --abort >/dev/null 2>&1 || true
 			# Leave the bare base, not half a series, and no state, so
 			# that the next 'make tree' tries again.
 			git -C "$LINUX" reset -q --hard "$BASE_TAG"
 			rm -f "$state"
-			cat "$OUT/logs/git-am.log" >&2
-			die "$(basename "$p") does not apply to $BASE_TAG; see above (linux/ is reset to the base)"
+			cat "$LOGS/git-am.log" >&2
+			die "$(basename "$p") does not apply to $BASE_TAG; see $LOGS/git-am.log (linux/ is reset to the base)"
 		fi
 	done
 	git -C "$LINUX" config --unset branch.series.description || true
@@ -43,7 +51,7 @@ apply_series() {
 	log "tree: $LINUX = $BASE_TAG + ${#series[@]} patches"
 }
 
-mkdir -p "$OUT/logs"
+mkdir -p "$LOGS"
 if [ ! -d "$LINUX/.git" ]; then
 	log "tree: cloning $BASE_TAG into $LINUX"
 	git clone -q --no-checkout "$base_git" "$LINUX"
@@ -53,22 +61,35 @@ if [ ! -d "$LINUX/.git" ]; then
 	exit 0
 fi
 
-git -C "$LINUX" diff --quiet HEAD ||
-	die "$LINUX has uncommitted changes; commit and 'make export' them, or discard them, before 'make tree'"
 head=$(git -C "$LINUX" rev-parse HEAD)
 read -r old_hash old_head <"$state" 2>/dev/null || old_hash="" old_head=""
+dirty=$(git -C "$LINUX" status --porcelain --untracked-files=normal | head -n 5)
 
+# Commits made in the work tree: fine if they are what patches/ holds.
+unexported=0
 if [ "$head" != "$old_head" ]; then
-	# Commits made in the work tree: fine if they are what patches/ holds.
 	tmp=$(mktemp -d -p "$OUT" tree-XXXXXX)
-	trap 'rm -rf "$tmp"' EXIT
-	"$TOP/scripts/export.sh" "$tmp" 2>/dev/null || true
-	if diff -qr "$tmp" "$TOP/patches" >/dev/null 2>&1; then
+	at_exit 'rm -rf "$tmp"'
+	if "$TOP/scripts/export.sh" --allow-dirty "$tmp" >/dev/null 2>&1 &&
+		diff -qr "$tmp" "$TOP/patches" >/dev/null 2>&1; then
 		echo "$phash $head" >"$state"
-		log "tree: $LINUX matches patches/"
-		exit 0
+		old_hash=$phash old_head=$head
+	else
+		unexported=1
 	fi
-	die "$LINUX has commits that are not in patches/; run 'make export' (and commit patches/) first, or move linux/ away to start over"
+fi
+
+if [ -n "$dirty" ] || [ $unexported = 1 ]; then
+	why=""
+	[ -z "$dirty" ] || why="uncommitted changes ($(tr '\n' ' ' <<<"$dirty" | sed 's/  */ /g; s/ $//'))"
+	[ $unexported = 0 ] || why="${why:+$why and }commits that patches/ does not hold"
+	[ $strict = 0 ] ||
+		die "$LINUX has $why; 'make check' tests patches/ only: commit and 'make export' (then commit patches/), or discard them"
+	log "tree: WARNING: $LINUX differs from patches/: $why"
+	[ "$phash" = "$old_hash" ] ||
+		log "tree: WARNING: patches/ changed too; it is not applied over your work"
+	log "tree: building linux/ as it is; 'make check' will refuse it until it is exported"
+	exit 0
 fi
 if [ "$phash" = "$old_hash" ]; then
 	log "tree: $LINUX is up to date with patches/"

@@ -2,12 +2,14 @@
 # SPDX-License-Identifier: GPL-2.0
 # Build the KVM selftests of the work tree for ppc64le, statically
 # linked, through the kselftest make targets:
-#   selftests.sh   -> out/build-selftests/kselftest/kvm/
+#   kselftests.sh   -> out/build-selftests/kselftest/kvm/
 # and check that every program config/selftests.txt names was built.
 # The kernel's exported headers go to out/build-selftests/usr/include.
 # SELFTESTS_SRC and SELFTESTS_OBJ build another tree elsewhere (for
-# perpatch.sh), without the check against config/selftests.txt.
+# perpatch.sh, bench.sh), without the check against config/selftests.txt;
+# SELFTESTS_MAKE_ARGS adds make arguments (bench.sh: which programs).
 . "$(dirname "$0")/lib.sh"
+wb_enter kselftests
 
 src=${SELFTESTS_SRC:-$LINUX}
 obj=${SELFTESTS_OBJ:-$OUT/build-selftests}
@@ -16,13 +18,15 @@ mkdir -p "$obj" "$LOGS"
 log "selftests: building the KVM selftests for ppc64le (log: $blog)"
 start=$(date +%s)
 {
-	in_chroot make -C "$src" ARCH=powerpc O="$obj" -s headers &&
-	in_chroot make -C "$src/tools/testing/selftests" -j"$JOBS" \
+	run in_chroot make -C "$src" ARCH=powerpc O="$obj" -s headers &&
+	run in_chroot make -C "$src/tools/testing/selftests" -j"$JOBS" \
 		ARCH=powerpc CROSS_COMPILE=powerpc64le-linux-gnu- O="$obj" \
-		TARGETS=kvm EXTRA_CFLAGS=-static
-} >"$blog" 2>&1 || die "building the KVM selftests failed: $(tail -n 5 "$blog")"
+		TARGETS=kvm EXTRA_CFLAGS=-static ${SELFTESTS_MAKE_ARGS:-}
+} >"$blog" 2>&1 || die "building the KVM selftests failed: $(tail -n 3 "$blog" | tr '\n' ' '); see $blog"
 warnings=$(grep -E "warning:|error:" "$blog" || true)
-[ -z "$warnings" ] || die "the KVM selftests build warns: $(head -n 3 <<<"$warnings")"
+# An incremental build would not show the warnings again: start afresh.
+[ -z "$warnings" ] || rm -rf "$obj/kselftest"
+[ -z "$warnings" ] || die "the KVM selftests build warns: $(head -n 3 <<<"$warnings"); see $blog"
 
 [ -z "${SELFTESTS_SRC:-}" ] || exit 0
 while read -r path _; do

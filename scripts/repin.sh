@@ -1,0 +1,78 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Re-pin config/toolchain.pins (or the file given as $1) to the versions
+# the mirror in config/suite.env serves now: for every pinned package,
+# the newest version the mirror's index lists. Comments and order are
+# kept; the changes are printed. Run it when toolchain.sh reports that a
+# pinned version is gone, then commit the new pins.
+# It asks apt in a chroot of the cache (any toolchain chroot, or a
+# debootstrap made for the purpose), so it needs the mirror, not the
+# pinned packages.
+. "$(dirname "$0")/lib.sh"
+. "$TOP/config/suite.env"
+
+need_root "re-pinning"
+pins=$TOP/config/toolchain.pins
+dest=${1:-$pins}
+
+root=""
+for d in "$CACHE"/chroots/*/; do
+	[ -x "$d/usr/bin/apt-get" ] && { root=${d%/}; break; }
+done
+if [ -z "$root" ]; then
+	need_host_tool debootstrap
+	root=$CACHE/chroots/repin
+	rm -rf "$root"
+	log "repin: no chroot in $CACHE; debootstrap $SUITE into $root"
+	printf 'connect_timeout = 30\nread_timeout = 60\ntries = 3\n' >"$CACHE/wgetrc"
+	WGETRC=$CACHE/wgetrc run debootstrap --variant=minbase "$SUITE" "$root" "$MIRROR" \
+		>"$CACHE/debootstrap.log" 2>&1 ||
+		die "debootstrap failed; see $CACHE/debootstrap.log"
+fi
+
+# A private apt state, so that the chroot's own lists stay as they are.
+work=$(mktemp -d "$CACHE/repin-XXXXXX")
+at_exit 'rm -rf "$work"'
+mkdir -p "$work/lists/partial" "$work/archives/partial"
+cat >"$work/sources.list" <<SRC
+deb $MIRROR $SUITE main
+deb $MIRROR $SUITE-updates main
+deb $SECURITY_MIRROR $SUITE-security main
+SRC
+apt_in() {
+	unshare --mount --propagation private /bin/sh -eu -c '
+		mkdir -p "$2/var/tmp/wb-repin"
+		mount --bind "$1" "$2/var/tmp/wb-repin"
+		shift 2
+		exec chroot "$@"
+	' apt_in "$work" "$root" "$root" "$@" \
+		-o Dir::Etc::SourceList=/var/tmp/wb-repin/sources.list \
+		-o Dir::Etc::SourceParts=/dev/null \
+		-o Dir::State::Lists=/var/tmp/wb-repin/lists \
+		-o Dir::Cache::Archives=/var/tmp/wb-repin/archives \
+		-o Dir::Cache::pkgcache= -o Dir::Cache::srcpkgcache= \
+		-o Acquire::http::Timeout=60 -o Acquire::Retries=3
+}
+log "repin: reading the index of $MIRROR ($SUITE)"
+run apt_in apt-get -q update >"$work/update.log" 2>&1 || {
+	cp "$work/update.log" "$CACHE/repin-update.log"
+	die "apt-get update failed; see $CACHE/repin-update.log"
+}
+
+tmp=$work/pins
+changed=0
+while IFS= read -r line; do
+	case $line in
+	"" | "#"*) echo "$line" >>"$tmp"; continue ;;
+	esac
+	name=${line%%=*} old=${line#*=}
+	new=$(apt_in apt-cache madison "$name" 2>/dev/null | awk -F'|' 'NR == 1 { gsub(/ /, "", $2); print $2 }')
+	[ -n "$new" ] || die "the mirror serves no package '$name'; edit $pins by hand"
+	if [ "$new" != "$old" ]; then
+		echo "repin: $name $old -> $new" >&2
+		changed=$((changed + 1))
+	fi
+	echo "$name=$new" >>"$tmp"
+done <"$pins"
+mv "$tmp" "$dest"
+log "repin: $changed pin(s) changed; wrote $dest"

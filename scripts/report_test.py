@@ -1,0 +1,190 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Tests of report.py against the fixture logs in scripts/testdata.
+
+Run in the toolchain chroot with the work tree assembled (report.py
+imports the kernel's kunit_parser from linux/tools/testing/kunit):
+
+    scripts/in-chroot.sh python3 scripts/report_test.py
+"""
+import io
+import os
+import tempfile
+import unittest
+from contextlib import redirect_stdout
+
+import report
+
+DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "testdata")
+
+
+def fixture(name):
+    return os.path.join(DATA, name)
+
+
+def results_of(tag, config=None, boot_failure=""):
+    tests = fixture(f"boot-{tag}.tests")
+    return report.read_console(fixture(f"boot-{tag}.log"), config,
+                               tests if os.path.exists(tests) else None, boot_failure)
+
+
+class Lookup:
+    """The results of one console, by name."""
+
+    def __init__(self, results):
+        self.results = results
+        self.by_name = {}
+        for r in results:
+            self.by_name.setdefault(r.name, []).append(r)
+
+    def status(self, name):
+        found = self.by_name.get(name)
+        if not found:
+            raise AssertionError(f"no result {name!r}; have: {sorted(self.by_name)}")
+        if len(found) > 1:
+            raise AssertionError(f"{len(found)} results named {name!r}")
+        return found[0].status
+
+    def detail(self, name):
+        self.status(name)
+        return self.by_name[name][0].detail
+
+
+class SelftestTap(unittest.TestCase):
+    def setUp(self):
+        self.r = Lookup(results_of("tap"))
+
+    def test_console_report_must_precede_a_fwnmi_result(self):
+        self.assertEqual(self.r.status("tap: selftest: machine_check_test: fwnmi_load: "
+                                       "console report first"), "PASS")
+        # The test's own "# host: ..." copy of a report does not count.
+        self.assertEqual(self.r.status("tap: selftest: machine_check_test: fwnmi_store: "
+                                       "console report first"), "FAIL")
+
+    def test_a_skip_stays_a_skip(self):
+        self.assertEqual(self.r.status("tap: selftest: machine_check_test: fwnmi_ifetch"), "SKIP")
+        self.assertEqual(self.r.detail("tap: selftest: machine_check_test: fwnmi_ifetch"),
+                         "no machine check here")
+        self.assertEqual(self.r.status("tap: init: /tests/skipped_test"), "SKIP")
+
+    def test_failed_case_and_broken_plan_fail(self):
+        self.assertEqual(self.r.status("tap: selftest: other_test: first"), "PASS")
+        self.assertEqual(self.r.status("tap: selftest: other_test: second"), "FAIL")
+        self.assertEqual(self.r.status("tap: selftest: other_test: plan"), "FAIL")
+        self.assertEqual(self.r.detail("tap: selftest: other_test: plan"),
+                         "planned 3 results, printed 2")
+        self.assertEqual(self.r.status("tap: init: /tests/other_test"), "FAIL")
+
+    def test_a_kept_plan_adds_no_result(self):
+        self.assertNotIn("tap: selftest: machine_check_test: plan", self.r.by_name)
+
+    def test_no_kunit_fails(self):
+        self.assertEqual(self.r.status("tap: KUnit"), "FAIL")
+
+    def test_init_ran_to_the_end(self):
+        self.assertEqual(self.r.status("tap: /init ran to the end"), "PASS")
+        self.assertEqual(self.r.status("tap: kernel health"), "PASS")
+        self.assertFalse([r for r in self.r.results if "did not" in r.detail])
+
+
+class Kunit(unittest.TestCase):
+    def setUp(self):
+        self.r = Lookup(results_of("kunit", fixture("kunit.config")))
+
+    def test_cases_of_every_ktap_document(self):
+        self.assertEqual(self.r.status("kunit: kunit: rust_kernel_kunit."
+                                       "rust_test_kunit_example_test"), "PASS")
+        self.assertEqual(self.r.status("kunit: kunit: rust_kernel_bug."
+                                       "warn_on_adds_a_bug_table_entry"), "PASS")
+        # The second document, printed when kvm-hv loaded.
+        self.assertEqual(self.r.status("kunit: kunit: kvm_hv_mce_exit.decide_is_exhaustive"),
+                         "PASS")
+
+    def test_a_failed_case_fails_and_a_skipped_one_skips(self):
+        self.assertEqual(self.r.status("kunit: kunit: kvm_hv_mce_exit."
+                                       "no_fwnmi_queues_with_srr1_bits"), "FAIL")
+        self.assertEqual(self.r.status("kunit: kunit: rust_kernel_kunit."
+                                       "rust_test_kunit_always_disabled_test"), "SKIP")
+
+    def test_expected_suites(self):
+        self.assertEqual(self.r.status("kunit: kunit suite kvm_hv_mce_exit ran"), "PASS")
+        # Enabled in the .config, never printed: a failure, by name.
+        self.assertEqual(self.r.status("kunit: kunit suite rust_kvec ran"), "FAIL")
+        # Not enabled: not expected.
+        self.assertNotIn("kunit: kunit suite rust_kernel_bitmap ran", self.r.by_name)
+
+    def test_the_documents_parse(self):
+        self.assertFalse([r for r in self.r.results if "kunit_parser" in r.name])
+
+
+class CutShort(unittest.TestCase):
+    """A boot that timed out in the middle of a test program."""
+
+    def setUp(self):
+        self.r = Lookup(results_of("cut", boot_failure="QEMU timed out after 600s"))
+
+    def test_the_boot_failure_is_a_failure(self):
+        self.assertEqual(self.r.status("cut: boot"), "FAIL")
+        self.assertIn("QEMU timed out after 600s", self.r.detail("cut: boot"))
+        self.assertEqual(self.r.status("cut: /init ran to the end"), "FAIL")
+
+    def test_what_it_printed_counts(self):
+        self.assertEqual(self.r.status("cut: selftest: machine_check_test: fwnmi_load"), "PASS")
+        self.assertEqual(self.r.status("cut: kunit: rust_kernel_bug."
+                                       "warn_on_adds_a_bug_table_entry"), "PASS")
+
+    def test_every_test_not_reached_fails_by_name(self):
+        self.assertEqual(self.r.status("cut: init: /tests/machine_check_test"), "FAIL")
+        self.assertIn("did not finish", self.r.detail("cut: init: /tests/machine_check_test"))
+        for t in ("guest_print_test", "kvm_page_table_test"):
+            self.assertEqual(self.r.status(f"cut: init: /tests/{t}"), "FAIL")
+            self.assertIn("did not run", self.r.detail(f"cut: init: /tests/{t}"))
+        self.assertEqual(self.r.status("cut: selftest: machine_check_test: plan"), "FAIL")
+
+
+class Health(unittest.TestCase):
+    def test_an_oops_fails_the_kernel(self):
+        r = Lookup(results_of("oops"))
+        self.assertEqual(r.status("oops: kernel health"), "FAIL")
+        self.assertIn("Unable to handle kernel", r.detail("oops: kernel health"))
+
+
+class Records(unittest.TestCase):
+    def test_a_result_is_one_line_of_four_fields(self):
+        line = report.Result("FAIL", "a\tb", "x\ny").line()
+        self.assertEqual(line, "FAIL\ta b\tx | y\t\n")
+
+    def test_a_bad_status_is_refused(self):
+        with self.assertRaises(ValueError):
+            report.Result("OK", "name")
+
+    def test_a_res_file_is_written_whole_and_a_part_file_appended(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            res = os.path.join(tmp, "x.res")
+            report.write([report.Result("PASS", "one")], res)
+            report.write([report.Result("PASS", "two")], res)
+            with open(res, encoding="utf-8") as f:
+                self.assertEqual(f.read(), "PASS\ttwo\t\t\n")
+            self.assertEqual(os.listdir(tmp), ["x.res"])
+            part = os.path.join(tmp, ".x.part")
+            report.write([report.Result("PASS", "one")], part)
+            report.write([report.Result("SKIP", "two", "why")], part)
+            with open(part, encoding="utf-8") as f:
+                self.assertEqual(f.read(), "PASS\tone\t\t\nSKIP\ttwo\twhy\t\n")
+
+    def test_the_command_line(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            out = os.path.join(tmp, ".boot.part")
+            with redirect_stdout(io.StringIO()) as printed:
+                rc = report.main(["console", fixture("boot-tap.log"), "--tests",
+                                  fixture("boot-tap.tests"), "--out", out])
+            self.assertEqual(rc, 1)
+            self.assertIn("tap: ", printed.getvalue().splitlines()[-1])
+            with open(out, encoding="utf-8") as f:
+                lines = f.read().splitlines()
+            self.assertTrue(lines)
+            self.assertTrue(all(len(line.split("\t")) == 4 for line in lines))
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=1)
