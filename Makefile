@@ -74,16 +74,16 @@ export:
 	$(S)/export.sh
 
 series-check: tree
-	$(S)/series-check.sh; $(S)/summary.sh
+	$(S)/step.sh series $(S)/series-check.sh
 
 rustcheck: build
-	$(S)/rustcheck.sh host; $(S)/summary.sh
+	$(S)/step.sh rust $(S)/rustcheck.sh host
 
 perpatch: tree
-	$(S)/perpatch.sh; $(S)/summary.sh
+	$(S)/step.sh perpatch $(S)/perpatch.sh
 
-mutants: build
-	$(S)/mutation.sh; $(S)/summary.sh
+mutants: build selftests
+	$(S)/step.sh mutation $(S)/mutation.sh
 
 clean:
 	rm -rf out

@@ -24,8 +24,9 @@ exec 7>>"$CACHE/setup.lock"
 if ! flock -n 7; then
 	log "base: another run is setting up; waiting for it"
 	flock 7
-	reusable && { log "base: reusing $base_git ($BASE_TAG)"; exit 0; }
 fi
+# Another run may have made it meanwhile.
+reusable && { log "base: reusing $base_git ($BASE_TAG)"; exit 0; }
 [ ! -d "$base_git" ] ||
 	log "base: $base_git was not made from the pinned tarball (sha256 $BASE_TARBALL_SHA256); making it anew"
 

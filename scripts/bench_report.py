@@ -61,12 +61,13 @@ def read_boot(log: str) -> Dict:
             "calibration": cal, "raw_rtt_us": [r / 1000 for r in rtt], "raw_insns": net}
 
 
-def symbols(path: str) -> Dict[str, int]:
+def symbols(path: str, local: bool = False) -> Dict[str, int]:
+    """Function sizes from llvm-nm -S; with LOCAL, static functions only."""
     sizes = {}
     with open(path, encoding="utf-8") as f:
         for line in f:
             p = line.split()
-            if len(p) == 4 and p[2] in "tTwW":
+            if len(p) == 4 and p[2] in ("t" if local else "tTwW"):
                 sizes[p[3]] = int(p[1], 16)
     return sizes
 
@@ -95,12 +96,13 @@ def demangle(names: List[str]) -> Dict[str, str]:
 
 
 def code_size(dir_: str, build_dir: str, kind: str) -> Dict:
-    """The exit's bytes, and the bytes of what it calls: the abstraction
-    layer it needs of its own (kernel-crate Rust functions and rust
-    helpers, followed into what they call) is added; the C kernel API
-    both exits use is listed, not added."""
+    """The exit's bytes, and the bytes of what it calls: the layer it needs
+    of its own (static functions of kvm-hv, kernel-crate Rust functions
+    and Rust helpers, followed into what they call) is added; the C
+    kernel API both exits use is listed, not added."""
     b = BUILDS[kind]
     ko = symbols(os.path.join(dir_, f"nm-{b}-kvm-hv.ko.txt"))
+    ko_local = symbols(os.path.join(dir_, f"nm-{b}-kvm-hv.ko.txt"), local=True)
     kvm = symbols(os.path.join(dir_, f"nm-{b}-kvm.ko.txt"))
     vml = symbols(os.path.join(dir_, f"nm-{b}-vmlinux.txt"))
     with open(os.path.join(dir_, f"objdump-{b}-kvm-hv.txt"), encoding="utf-8") as f:
@@ -117,7 +119,7 @@ def code_size(dir_: str, build_dir: str, kind: str) -> Dict:
         c, where = todo.pop(0)
         if c in layer or c in api:
             continue
-        if c.startswith("_R") or c.startswith("rust_helper_"):
+        if c.startswith("_R") or c.startswith("rust_helper_") or c in ko_local:
             size = ko.get(c) or vml.get(c) or 0
             layer[c] = size
             if c in vml and c not in ko:

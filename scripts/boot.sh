@@ -76,6 +76,8 @@ report() {
 at_exit '[ -z "$WB_INTERRUPTED" ] || [ $reported = 1 ] || [ ! -s "$clog" ] || report "interrupted (SIG$WB_INTERRUPTED)" >/dev/null 2>&1 || true'
 
 log "boot[$tag]: booting, timeout ${timeout}s (console: $clog)"
+# Not an earlier boot's console, whatever happens to this one.
+rm -f "$clog" "$clog.qemu" "$clog.1" "$clog.qemu.1"
 start=$(date +%s)
 rc=0
 run run_qemu || rc=$?

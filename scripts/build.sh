@@ -58,10 +58,10 @@ if [ ! -f "$obj/.config" ] && [ -n "$M_SEED" ] && [ -z "${BUILD_SRC:-}" ] &&
 	rm -f "$obj/.wb-source" "$obj/.wb-config-stamp"
 fi
 
-# The configuration depends on the fragments, the toolchain and the
-# tree's Kconfig language and files.
+# The configuration depends on the fragments, the make arguments, the
+# toolchain and the tree's Kconfig language and files.
 cstamp=$( {
-	echo "$TOOLSTAMP $M_ARCH $M_CC ${BUILD_LENIENT:-0}"
+	echo "$TOOLSTAMP $M_ARCH $M_CC $M_ARGS ${BUILD_LENIENT:-0}"
 	cat "${frags[@]}"
 	cd "$src" && find . -name .git -prune -o \( -name 'Kconfig*' -o -name 'tiny*.config' \) \
 		-type f -print | LC_ALL=C sort | xargs cat
@@ -82,39 +82,54 @@ else
 	} >>"$blog" 2>&1 || die "configuring $name failed; see $blog"
 fi
 
-bad=0
-while IFS= read -r line; do
-	case "$line" in
-	CONFIG_*=*) sym=${line%%=*} ;;
-	"# CONFIG_"*" is not set") sym=${line#\# }; sym=${sym%% *} ;;
-	*) continue ;;
-	esac
-	if [ "${BUILD_LENIENT:-0}" = 1 ] &&
-		! grep -rqE --include='Kconfig*' "^(menu)?config ${sym#CONFIG_}\$" "$src"; then
-		continue
-	fi
-	got=$(grep -E "^($sym=|# $sym is not set)" "$obj/.config" || true)
-	if [ "$line" != "$got" ] && ! { [ -z "$got" ] && [ "${line#\# }" != "$line" ]; }; then
-		echo "config: wanted '$line', got '${got:-<absent>}'" >&2
-		bad=1
-	fi
-done < <(cat "${frags[@]}")
-[ $bad = 0 ] || die "config fragments for $name did not apply (missing dependency or tool?); see $obj/.config and $blog"
+# Every value of the fragments must be in .config: before the build, and
+# after it (the build's own syncconfig could still drop one).
+check_config() {
+	local line sym got bad=0
+	while IFS= read -r line; do
+		case "$line" in
+		CONFIG_*=*) sym=${line%%=*} ;;
+		"# CONFIG_"*" is not set") sym=${line#\# }; sym=${sym%% *} ;;
+		*) continue ;;
+		esac
+		if [ "${BUILD_LENIENT:-0}" = 1 ] &&
+			! grep -rqE --include='Kconfig*' "^(menu)?config ${sym#CONFIG_}\$" "$src"; then
+			continue
+		fi
+		got=$(grep -E "^($sym=|# $sym is not set)" "$obj/.config" || true)
+		if [ "$line" != "$got" ] && ! { [ -z "$got" ] && [ "${line#\# }" != "$line" ]; }; then
+			echo "config: wanted '$line', got '${got:-<absent>}'" >&2
+			bad=1
+		fi
+	done < <(cat "${frags[@]}")
+	[ $bad = 0 ] || die "config fragments for $name did not apply (missing dependency or tool?); see $obj/.config and $blog"
+}
+check_config
 echo "$cstamp" >"$obj/.wb-config-stamp"
+
+# What is built: the commit, if the tree is clean now and still at the
+# same commit and clean when the build ends, else "dirty".
+tree_state() {
+	if [ -z "$(git -C "$src" status --porcelain --untracked-files=normal | head -n 1)" ]; then
+		git -C "$src" rev-parse HEAD
+	else
+		echo dirty
+	fi
+}
+before=$(tree_state)
 
 read -r -a targets <<<"${M_TARGETS:-vmlinux}"
 log "build[$name]: building ${targets[*]}${M_ARGS:+ with $M_ARGS}${BUILD_SRC:+ from $BUILD_SRC}"
 start=$(date +%s)
 rm -f "$obj/.wb-source" "$obj/.ccache-stats.log"
 mark=$(wc -l <"$blog")
-if ! run kmake "${targets[@]}" >>"$blog" 2>&1; then
-	grep -E -m 20 'error|Error' "$blog" >&2 || tail -n 20 "$blog" >&2
-	die "building $name failed; see $blog"
-fi
+rc=0
+run kmake "${targets[@]}" >>"$blog" 2>&1 || rc=$?
 
 # A Rust warning is reported by the compile that emits it and by no later
 # incremental build. So that it is reported until fixed, the Rust objects
-# of a build that warned are removed and built again next time.
+# of a build that warned (whether or not it then failed) are removed and
+# built again next time.
 tail -n "+$((mark + 1))" "$blog" >"$obj/.wb-build-part.log"
 rust_warnings "$obj/.wb-build-part.log" >"$obj/.wb-rust-warnings"
 rm -f "$obj/.wb-build-part.log"
@@ -122,15 +137,18 @@ if [ -s "$obj/.wb-rust-warnings" ]; then
 	find "$obj" -name '.*.cmd' -print0 | xargs -0 grep -l -E '(rustc|clippy-driver) ' 2>/dev/null |
 		sed -E 's|/\.([^/]*)\.cmd$|/\1|' | xargs -r rm -f
 fi
+if [ $rc != 0 ]; then
+	grep -E -m 20 'error|Error' "$blog" >&2 || tail -n 20 "$blog" >&2
+	die "building $name failed; see $blog"
+fi
+check_config
 
 hits=""
 if [ -f "$obj/.ccache-stats.log" ]; then
 	hits=$(WB_BIND="$obj:/wb/obj" in_chroot env CCACHE_STATSLOG=/wb/obj/.ccache-stats.log \
 		ccache --show-log-stats 2>/dev/null | grep -E '^ *(Hits|Misses):' | tr -s ' ' | tr '\n' ';' || true)
 fi
-if [ -z "$(git -C "$src" status --porcelain --untracked-files=normal | head -n 1)" ]; then
-	git -C "$src" rev-parse HEAD >"$obj/.wb-source"
-else
-	echo dirty >"$obj/.wb-source"
-fi
+after=$(tree_state)
+[ "$before" = "$after" ] || after=dirty
+echo "$after" >"$obj/.wb-source"
 log "build[$name]: done in $(( $(date +%s) - start )) s${hits:+ (ccache: $hits)}"

@@ -29,38 +29,40 @@ cold=no
 [ -n "$(ls -A "$CACHE/ccache" 2>/dev/null | head -n 1)" ] || cold=yes
 stage_begin check "$LOGS/check.log"
 
+finished=0
 finish() {
-	local rc=0 secs line
+	local rc=0 secs line part st
+	[ $finished = 0 ] || return 0
+	finished=1
 	secs=$(( $(date +%s) - t0 ))
 	stage_end 0
+	# Results of a step that was killed before it could put them in place.
+	for part in "$RESULTS"/.*.part; do
+		[ -f "$part" ] || continue
+		st=${part##*/.}
+		st=${st%.part}
+		printf 'FAIL\t%s: did not finish\tits results so far are kept; see %s\t\n' \
+			"$st" "$LOGS/step-$st.log" >>"$part"
+		mv -f "$part" "$RESULTS/$st.res"
+	done
 	echo
 	log "check ($TIER tier): finished in $((secs / 60)) min $((secs % 60)) s; logs in $LOGS"
 	summary >"$OUT/summary.txt" || rc=1
 	cat "$OUT/summary.txt"
 	line=$(tail -n 1 "$OUT/summary.txt")
-	# The run's time, for the README and 'make bench'.
-	printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$WB_RUN_ID" "$WB_COMMAND" "$cold" "$secs" "$TOP" "$line" \
+	# The time of a run that ran to its end, for the README and 'make bench'.
+	[ -n "$WB_INTERRUPTED" ] ||
+		printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$WB_RUN_ID" "$WB_COMMAND" "$cold" "$secs" "$TOP" "$line" \
 		>>"$CACHE/runs.tsv" 2>/dev/null || true
 	exec 1>&3 2>&4
 	wait "$tee_pid" 2>/dev/null || true
-	[ -z "$WB_INTERRUPTED" ] || rc=130
+	case $WB_INTERRUPTED in INT) rc=130 ;; TERM) rc=143 ;; HUP) rc=129 ;; esac
 	exit $rc
 }
-at_exit '[ -z "$WB_INTERRUPTED" ] || finish'
+# Whatever ends the run (the end, a failed set-up step, an error of this
+# script, a signal), the summary is printed and the run's time recorded.
+at_exit finish
 
-# step STAGE WHAT COMMAND...: run a step, its output also kept in
-# out/logs/step-STAGE.log. A step that fails without recording a failure
-# in out/results/STAGE.res gets one, naming that log.
-step() {
-	local stage=$1 what=$2 slog=$LOGS/step-$1.log rc=0
-	shift 2
-	{ "$@" 2>&1 | tee -i "$slog"; } &
-	wait $! || rc=$?
-	if [ $rc != 0 ] && ! grep -qs '^FAIL' "$RESULTS/$stage.res"; then
-		res "$what" FAIL "exit status $rc; see $slog"
-	fi
-	return $rc
-}
 # A step without which nothing else can run: on failure, stop.
 setup() {
 	step "setup-$1" "$2" "${@:3}" || finish
@@ -80,13 +82,15 @@ step workbench "workbench self-checks" "$S/workbench-test.sh" || true
 # build_and_boot NAME: build a kernel of the matrix and boot it on its
 # machines; count all of it.
 build_and_boot() {
-	local name=$1 m w
+	local name=$1 m w what
 	matrix_row "$name"
-	if ! step "build-$name" "build $name" "$S/build.sh" "$name"; then
-		res "build $name ($M_ARCH, $M_CC: $M_FRAGS)" FAIL "see $LOGS/build-$name.log"
+	what="build $name ($M_ARCH, $M_CC: $M_FRAGS)"
+	step "build-$name" "$what" "$S/build.sh" "$name" || return 1
+	res "$what" PASS
+	if [ ! -f "$OUT/build-$name/.wb-rust-warnings" ]; then
+		res "build $name: no rustc or clippy warning" FAIL "build.sh left no warnings file; see $LOGS/build-$name.log"
 		return 1
 	fi
-	res "build $name ($M_ARCH, $M_CC: $M_FRAGS)" PASS
 	w=$(cat "$OUT/build-$name/.wb-rust-warnings")
 	if [ -z "$w" ]; then
 		res "build $name: no rustc or clippy warning" PASS

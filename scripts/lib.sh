@@ -52,8 +52,12 @@ need_disk() {
 sha256_of() { sha256sum "$1" | cut -d' ' -f1; }
 # A short hash of the arguments' text.
 hash_of() { printf '%s\n' "$@" | sha256sum | cut -c1-16; }
-# A short hash of files' contents (missing files count as empty).
-hash_files() { cat "$@" 2>/dev/null | sha256sum | cut -c1-16; }
+# A short hash of files' contents; a missing file is an error.
+hash_files() {
+	local f
+	for f in "$@"; do [ -f "$f" ] || die "hash_files: no file $f"; done
+	cat "$@" | sha256sum | cut -c1-16
+}
 
 # ---------------------------------------------------------------------
 # The chroot.
@@ -64,7 +68,7 @@ hash_files() { cat "$@" 2>/dev/null | sha256sum | cut -c1-16; }
 # WB_BIND="HOSTDIR:CHROOTDIR ..." binds more directories (build.sh uses
 # it to give every kernel build the same source and object paths).
 in_chroot() {
-	[ -x "$ROOT/usr/bin/rustc" ] || die "no toolchain at $ROOT; run 'make toolchain' first"
+	[ -f "$ROOT/.wb-ready" ] || die "no toolchain at $ROOT; run 'make toolchain' first"
 	local cwd=$PWD
 	unshare --mount --propagation private /bin/sh -eu -c '
 		r=$1 top=$2 cache=$3 cwd=$4 binds=$5
@@ -97,13 +101,17 @@ in_chroot() {
 
 # Every script calls wb_enter; the first (top-level) one also takes the
 # locks, which its children inherit:
-# - a lock on out/, so that two commands in one clone cannot mix their
-#   builds and results (a second one fails at once, naming the first);
+# - a lock on the clone, so that two commands in one clone cannot mix
+#   their builds and results (a second one fails at once, naming the
+#   first);
 # - a shared lock on the chroot the run uses, so that a run in another
 #   clone that provisions a new toolchain does not delete it meanwhile;
 # - on SIGINT, SIGTERM or SIGHUP, every process the run started (QEMU
 #   included) is stopped before the command exits, and the results of
 #   the step that was running are kept, with a failure saying so.
+# A script that bash starts in the background ignores SIGINT (and cannot
+# trap it): Ctrl-C reaches the top-level script, and scripts below it
+# are stopped by SIGTERM from the one above.
 wb_enter() {
 	trap 'wb_signal INT 130' INT
 	trap 'wb_signal TERM 143' TERM
@@ -113,56 +121,64 @@ wb_enter() {
 	export WB_RUN_ID=${WB_RUN_ID:-$(date -u +%Y-%m-%dT%H:%M:%SZ)}
 	export WB_COMMAND=${1:-$(basename "$0" .sh)}
 	mkdir -p "$OUT" "$LOGS" "$CACHE/chroots"
-	exec 9>>"$OUT/.lock"
+	exec 9>>"$TOP/.wb.lock"
 	if ! flock -n 9; then
-		die "another workbench command is running in this clone ($(cat "$OUT/.lock.owner" 2>/dev/null || echo unknown)); wait for it or stop it"
+		die "another workbench command is running in this clone ($(cat "$TOP/.wb.lock.owner" 2>/dev/null || echo unknown)); wait for it or stop it"
 	fi
-	echo "$WB_COMMAND (pid $$, since $WB_RUN_ID)" >"$OUT/.lock.owner"
+	echo "$WB_COMMAND (pid $$, since $WB_RUN_ID)" >"$TOP/.wb.lock.owner"
 	exec 8>>"$ROOT.lock"
 	flock -s 8
 }
 
-# The process ids below $1 (but WB_KEEP_PIDS), deepest first. Call it
-# as $(wb_descendants PID): the subshell that asks, and what it runs to
+# The process ids below $1 (but WB_KEEP_PIDS), deepest first; with a
+# second argument, not those whose command is that (tee). Call it as
+# $(wb_descendants PID): the subshell that asks, and what it runs to
 # ask (ps, awk), are left out.
 wb_descendants() {
 	local self=$BASHPID
-	ps -e -o pid=,ppid= | awk -v root="$1" -v self="$self" -v keep=" ${WB_KEEP_PIDS:-} " '
-		{ parent[$1] = $2 }
+	ps -e -o pid=,ppid=,comm= | awk -v root="$1" -v self="$self" -v skip="${2:-}" \
+		-v keep=" ${WB_KEEP_PIDS:-} " '
+		{ parent[$1] = $2; comm[$1] = $3 }
 		END {
 			for (p in parent) {
 				d = 0
 				for (q = p; q in parent && q != root && q != self && q > 1; q = parent[q])
 					d++
-				if (q == root && p != root && index(keep, " " p " ") == 0)
+				if (q == root && p != root && index(keep, " " p " ") == 0 && comm[p] != skip)
 					print d, p
 			}
 		}' | sort -rn | awk '{ print $2 }'
 }
 
-# Stop everything this process started (but WB_KEEP_PIDS): SIGTERM, then
-# SIGKILL after 5 s.
+# Stop everything this process started (but WB_KEEP_PIDS). First SIGTERM
+# to all but the copies of output (tee), which must outlive what they
+# copy so that its last words (a step's results, "interrupted") are not
+# cut off; SIGKILL to what is left after 15 s; then the copies.
 WB_KEEP_PIDS=""
 wb_kill_tree() {
 	local pids i
-	pids=$(wb_descendants $$)
-	[ -n "$pids" ] || return 0
+	pids=$(wb_descendants $$ tee)
 	# shellcheck disable=SC2086
-	kill -TERM $pids 2>/dev/null || true
-	for i in $(seq 50); do
-		pids=$(wb_descendants $$)
-		[ -n "$pids" ] || return 0
+	[ -z "$pids" ] || kill -TERM $pids 2>/dev/null || true
+	for i in $(seq 150); do
+		pids=$(wb_descendants $$ tee)
+		[ -n "$pids" ] || break
 		sleep 0.1
 	done
 	# shellcheck disable=SC2086
-	kill -KILL $pids 2>/dev/null || true
+	[ -z "$pids" ] || kill -KILL $pids 2>/dev/null || true
+	pids=$(wb_descendants $$)
+	# shellcheck disable=SC2086
+	[ -z "$pids" ] || kill -TERM $pids 2>/dev/null || true
 }
 
 WB_INTERRUPTED=""
 wb_signal() {
-	trap '' INT TERM HUP
+	# A write to a copy of the output that is gone must not end the
+	# cleanup.
+	trap '' INT TERM HUP PIPE
 	WB_INTERRUPTED=$1
-	printf '\nINTERRUPTED: SIG%s; stopping everything this run started\n' "$1" >&2
+	printf '\nINTERRUPTED: SIG%s; stopping everything this run started\n' "$1" >&2 || true
 	wb_kill_tree
 	exit "$2"
 }
@@ -247,10 +263,16 @@ stage_end() {
 
 # Print every result that did not pass, then what was taken from the
 # result cache, then "N passed, N failed[, N skipped]" for what ran in
-# this run. Non-zero when anything failed or nothing passed.
+# this run: of every stage, or of the stages named. Non-zero when
+# anything failed or nothing passed.
 summary() {
-	local f st
-	for f in "$RESULTS"/*.res; do
+	local f st files=()
+	if [ $# -gt 0 ]; then
+		for st in "$@"; do files+=("$RESULTS/$st.res"); done
+	else
+		files=("$RESULTS"/*.res)
+	fi
+	for f in "${files[@]}"; do
 		[ -f "$f" ] || continue
 		st=${f%.res}
 		awk -F"\t" -v lg="$(cat "$st.log" 2>/dev/null)" '{ print $0 "\t" lg }' "$f"
@@ -282,6 +304,28 @@ summary() {
 		}'
 }
 
+# step STAGE WHAT COMMAND...: run a step, its output also kept in
+# out/logs/step-STAGE.log. A step that fails without recording a failure
+# in out/results/STAGE.res gets one, naming that log; results a step
+# left unfinished (killed before it could rename them) are kept, with a
+# failure saying so.
+step() {
+	local stage=$1 what=$2 slog=$LOGS/step-$1.log rc=0
+	shift 2
+	mkdir -p "$LOGS" "$RESULTS"
+	{ "$@" 2>&1 | tee -i "$slog"; } &
+	wait $! || rc=$?
+	if [ -f "$RESULTS/.$stage.part" ]; then
+		printf 'FAIL\t%s: did not finish\tits results so far are kept; see %s\t\n' \
+			"$stage" "$slog" >>"$RESULTS/.$stage.part"
+		mv -f "$RESULTS/.$stage.part" "$RESULTS/$stage.res"
+	fi
+	if [ $rc != 0 ] && ! grep -qs '^FAIL' "$RESULTS/$stage.res"; then
+		res "$what" FAIL "exit status $rc; see $slog"
+	fi
+	return $rc
+}
+
 # ---------------------------------------------------------------------
 # The result cache: results of deterministic steps (a patch's build, a
 # mutant's verdict, checkpatch on a patch) stored under a key of
@@ -308,6 +352,12 @@ cache_put() {
 	awk -F'\t' -v OFS='\t' -v o="cached from run $WB_RUN_ID (${WB_COMMAND:-?})" \
 		'{ if ($4 == "") $4 = o; print }' "$3" >"$tmp"
 	mv -f "$tmp" "$d/$2.res"
+}
+
+# Whether a FAIL was recorded in the stage since line $1.
+stage_failed_since() {
+	awk -F'\t' -v m="$1" 'NR > m && $1 == "FAIL" { f = 1 } END { exit !f }' \
+		"$RESULTS/.$WB_STAGE.part"
 }
 
 # The part of the stage's results written since line $1 (for cache_put).
@@ -385,6 +435,9 @@ derive_build() {
 		die "$OUT/build-$from was built from a tree with uncommitted changes; commit them and build again"
 	worktree_at "$OUT/src-$new" "$src"
 	find "$OUT/src-$new" -path "$OUT/src-$new/.git" -prune -o -exec touch -h -d @946684800 {} +
+	# Record the new times in the index: git would take every file for
+	# changed, and 'git checkout -- .' would write them all anew.
+	git -C "$OUT/src-$new" update-index -q --refresh >/dev/null || true
 	rm -rf "$OUT/build-$new"
 	cp -a "$OUT/build-$from" "$OUT/build-$new"
 }
@@ -395,7 +448,9 @@ derive_build() {
 # incremental build in its object directory rebuilds only what changed.
 worktree_at() {
 	local dir=$1 rev=$2
-	if ! git -C "$dir" rev-parse -q --verify HEAD >/dev/null 2>&1; then
+	# Not a worktree of its own (absent, or a leftover directory in which
+	# git would find the workbench's repository): make it anew.
+	if [ "$(git -C "$dir" rev-parse --show-toplevel 2>/dev/null)" != "$dir" ]; then
 		git -C "$LINUX" worktree remove --force "$dir" 2>/dev/null || rm -rf "$dir"
 		git -C "$LINUX" worktree prune
 		git -C "$LINUX" worktree add -q --detach "$dir" "$rev"

@@ -15,12 +15,15 @@
 . "$(dirname "$0")/lib.sh"
 wb_enter mutation
 
-stage_begin mutation "$LOGS/mutation.log"
+stage_begin mutation "$LOGS/step-mutation.log"
 head=$(git -C "$LINUX" rev-parse HEAD)
 [ "$(cat "$OUT/build-host/.wb-source" 2>/dev/null)" = "$head" ] ||
 	die "the mutants are the host kernel with one change: they need out/build-host built from linux/'s HEAD, committed; run 'make build' first"
+# machine_check_test of this tree (an incremental build).
+run "$TOP/scripts/kselftests.sh" >"$LOGS/mutation-selftests.log" 2>&1 ||
+	die "building the KVM selftests failed; see $LOGS/mutation-selftests.log"
 matrix_row host
-recipe=$(hash_files "$TOP"/scripts/{lib,build,boot,initramfs,mutation}.sh "$TOP/scripts/report.py" \
+recipe=$(hash_files "$TOP"/scripts/{lib,build,boot,initramfs,kselftests,mutation}.sh "$TOP/scripts/report.py" \
 	"$TOP/initramfs/init.c" "$TOP"/config/{matrix.tsv,selftests.txt,kunit-suites.txt} \
 	"${M_FRAG_FILES[@]}")
 tree=$(git -C "$LINUX" rev-parse "HEAD^{tree}")
@@ -49,6 +52,7 @@ for m in "${mutants[@]}"; do
 	fi
 	# Undo the previous mutant; the restored files are rebuilt.
 	git -C "$src" checkout -q -f -- .
+	git -C "$src" clean -q -fd
 	if ! git -C "$src" apply --check "$m" >"$LOGS/mutant-$id.log" 2>&1 ||
 		! git -C "$src" apply "$m" >>"$LOGS/mutant-$id.log" 2>&1; then
 		res "$id: caught: $name" FAIL "mutants/$id.patch does not apply exactly to the series; update it (see $LOGS/mutant-$id.log)"
@@ -57,7 +61,8 @@ for m in "${mutants[@]}"; do
 
 	log "mutation: $id: $name (log: $LOGS/mutant-$id.log)"
 	if ! BUILD_SRC=$src BUILD_OBJ=mutant run "$TOP/scripts/build.sh" host >>"$LOGS/mutant-$id.log" 2>&1; then
-		res "$id: caught: $name" FAIL "the mutant did not build; see $LOGS/build-mutant.log"
+		cp "$LOGS/build-mutant.log" "$LOGS/build-mutant-$id.log"
+		res "$id: caught: $name" FAIL "the mutant did not build; see $LOGS/build-mutant-$id.log"
 		continue
 	fi
 	mres=$OUT/mutant-results/$id
@@ -81,7 +86,6 @@ for m in "${mutants[@]}"; do
 			res "$id: caught: $name" FAIL "the boot failed, but not: $(printf '%s; ' "${missing[@]}")failed were: $(head -n 4 <<<"$failed" | tr '\n' ';'); see $LOGS/boot-mutant-$id.log"
 		fi
 	fi
-	stage_lines_since "$mark" | grep -q '^FAIL' ||
-		cache_put mutation "$key" <(stage_lines_since "$mark")
+	stage_failed_since "$mark" || cache_put mutation "$key" <(stage_lines_since "$mark")
 done
-[ $derived = 0 ] || git -C "$src" checkout -q -f -- .
+[ $derived = 0 ] || { git -C "$src" checkout -q -f -- . && git -C "$src" clean -q -fd; }

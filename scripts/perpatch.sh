@@ -18,7 +18,7 @@
 . "$TOP/config/base.env"
 wb_enter perpatch
 
-stage_begin perpatch "$LOGS/perpatch.log"
+stage_begin perpatch "$LOGS/step-perpatch.log"
 mapfile -t commits < <(git -C "$LINUX" rev-list --reverse "$BASE_TAG..HEAD")
 [ ${#commits[@]} -gt 0 ] || die "no commits on top of $BASE_TAG in $LINUX"
 git -C "$LINUX" diff --quiet HEAD ||
@@ -75,7 +75,6 @@ for c in "${commits[@]}"; do
 		cp "$LOGS/build-scratch.log" "$LOGS/build-perpatch-$n.log" 2>/dev/null || true
 		res "patch $n builds: $subject" FAIL "see $plog and $LOGS/build-perpatch-$n.log"
 	fi
-	stage_lines_since "$mark" | grep -q '^FAIL' ||
-		cache_put perpatch "$key" <(stage_lines_since "$mark")
+	stage_failed_since "$mark" || cache_put perpatch "$key" <(stage_lines_since "$mark")
 done
 log "perpatch: $built of ${#commits[@]} patches built in $(( $(date +%s) - t0 )) s, the others cached"

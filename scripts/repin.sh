@@ -30,6 +30,9 @@ if [ -z "$root" ]; then
 		die "debootstrap failed; see $CACHE/debootstrap.log"
 fi
 
+# Held, so that no run deletes it meanwhile.
+exec 8>>"$root.lock"
+flock -s 8
 # A private apt state, so that the chroot's own lists stay as they are.
 work=$(mktemp -d "$CACHE/repin-XXXXXX")
 at_exit 'rm -rf "$work"'

@@ -149,6 +149,31 @@ class Health(unittest.TestCase):
         self.assertIn("Unable to handle kernel", r.detail("oops: kernel health"))
 
 
+class RealBoot(unittest.TestCase):
+    """A whole console of the host kernel on powernv10 (workbench v1, 7.3.4
+    with the series), whose every result passed or skipped."""
+
+    def setUp(self):
+        self.results = results_of("real", fixture("real.config"))
+        self.r = Lookup(self.results)
+
+    def test_counts(self):
+        count = {s: sum(r.status == s for r in self.results) for s in ("PASS", "FAIL", "SKIP")}
+        self.assertEqual(count, {"PASS": 430, "FAIL": 0, "SKIP": 5})
+        self.assertEqual(sum(": kunit: " in r.name for r in self.results), 394)
+
+    def test_every_expected_suite_ran(self):
+        for suite in ("rust_kernel_kunit", "rust_kvec", "rust_kernel_bitmap", "rust_kernel_bug",
+                      "rust_powerpc_mce", "kvm_hv_mce_exit", "rust_doctests_kernel"):
+            self.assertEqual(self.r.status(f"real: kunit suite {suite} ran"), "PASS")
+
+    def test_the_selftests(self):
+        self.assertEqual(self.r.status("real: selftest: machine_check_test: storm"), "PASS")
+        self.assertEqual(self.r.status("real: init: /tests/dirty_log_test"), "PASS")
+        # irqfd_test and vm_types_test skip (exit status 4) there.
+        self.assertEqual(self.r.status("real: init: /tests/vm_types_test"), "SKIP")
+
+
 class Records(unittest.TestCase):
     def test_a_result_is_one_line_of_four_fields(self):
         line = report.Result("FAIL", "a\tb", "x\ny").line()

@@ -26,19 +26,28 @@ mkdir -p "$rdir"
 tests=$OUT/initramfs-$name/tests.list
 [ -s "$tests" ] || die "no $tests; build the initramfs of $name first"
 
-# boot_expect WHAT TAG PATTERN [VAR=VALUE...]: the boot must fail, and
-# its results must have a FAIL line matching PATTERN (an ERE).
-boot_expect() {
-	local what=$1 tag=$2 pat=$3 out
-	shift 3
-	if out=$(env "$@" RESULTS_DIR="$rdir/$tag" BOOT_TAG="runner-$tag" \
-		"$S/boot.sh" "$name" powernv10 2>&1); then
-		res "$what" FAIL "boot.sh passed it; see $LOGS/boot-runner-$tag.log"
-	elif grep -qE "^FAIL	[^	]*$pat" "$rdir/$tag"/*.res 2>/dev/null ||
-		grep -qE "^FAIL	.*	[^	]*$pat" "$rdir/$tag"/*.res 2>/dev/null; then
+# fails_with WHAT TAG PATTERN: the results of the boot TAG must have a
+# FAIL line whose name or detail matches PATTERN (an ERE).
+fails_with() {
+	local what=$1 tag=$2 pat=$3
+	if grep -qE $'^FAIL\t'"([^\t]*$pat|[^\t]*\t[^\t]*$pat)" "$rdir/$tag"/*.res 2>/dev/null; then
 		res "$what" PASS
 	else
-		res "$what" FAIL "no failure matching '$pat': $(tail -n 2 <<<"$out" | tr '\n' ' '); see $LOGS/boot-runner-$tag.log"
+		res "$what" FAIL "no failure matching '$pat' in $rdir/$tag; see $LOGS/boot-runner-$tag.log"
+	fi
+}
+
+# boot_expect WHAT TAG PATTERN [VAR=VALUE...]: boot with the settings
+# given; the boot must fail, and its results must have a FAIL line
+# matching PATTERN.
+boot_expect() {
+	local what=$1 tag=$2 pat=$3
+	shift 3
+	if env "$@" RESULTS_DIR="$rdir/$tag" BOOT_TAG="runner-$tag" \
+		"$S/boot.sh" "$name" powernv10 >"$rdir/$tag.out" 2>&1; then
+		res "$what" FAIL "boot.sh passed it; see $LOGS/boot-runner-$tag.log"
+	else
+		fails_with "$what" "$tag" "$pat"
 	fi
 }
 
@@ -47,10 +56,10 @@ boot_expect "a kernel panic fails the boot" panic "kernel panic" \
 boot_expect "a hung boot times out" hang "QEMU timed out after 5s" \
 	BOOT_TIMEOUT=5 BOOT_QEMU_EXTRA=-S
 first=$(awk 'NF && !/^#/ { print $1; exit }' "$tests")
-boot_expect "a boot that times out fails every test it did not run, by name" hang \
-	"init: /tests/$first	did not run"
+fails_with "a boot that times out fails every test it did not run, by name" hang \
+	"init: /tests/${first##*/}"$'\t'"did not run"
 boot_expect "wbinit.timeout=1 kills a test after 1 s, and fails it" limit \
-	"init: /tests/[^	]*	exit status [0-9]+, killed after 1 s" BOOT_APPEND="wbinit.timeout=1"
+	"init: /tests/[^\t]*"$'\t'"exit status [0-9]+, killed after 1 s" BOOT_APPEND="wbinit.timeout=1"
 
 # stop_expect WHAT TAG SIGNAL TARGET: start a boot that hangs (QEMU
 # paused), send SIGNAL to TARGET (parent: the script that runs boot.sh,
@@ -61,7 +70,8 @@ stop_expect() {
 	local what=$1 tag=$2 sig=$3 target=$4 pid qpid i pidfile=$OUT/run/qemu-runner-$2.pid
 	rm -f "$pidfile"
 	RESULTS_DIR=$rdir/$tag BOOT_TAG=runner-$tag BOOT_QEMU_EXTRA=-S BOOT_TIMEOUT=300 \
-		setsid bash -c '. "$1/lib.sh"; wb_enter runner-parent; run "$1/boot.sh" "$2" powernv10' \
+		setsid env --default-signal=INT \
+		bash -c '. "$1/lib.sh"; wb_enter runner-parent; run "$1/boot.sh" "$2" powernv10' \
 		runner-parent "$S" "$name" >"$rdir/stop-$tag.out" 2>&1 </dev/null &
 	pid=$!
 	for i in $(seq 300); do
@@ -71,6 +81,7 @@ stop_expect() {
 	qpid=$(cat "$pidfile" 2>/dev/null || true)
 	if [ -z "$qpid" ]; then
 		kill -KILL -- "-$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
 		res "$what" FAIL "QEMU did not start in 30 s; see $rdir/stop-$tag.out"
 		return
 	fi
@@ -80,15 +91,26 @@ stop_expect() {
 		kill -0 "$qpid" 2>/dev/null || break
 		sleep 0.1
 	done
+	local gone=$i
 	if kill -0 "$qpid" 2>/dev/null; then
-		kill -KILL "$qpid" -- "-$pid" 2>/dev/null || true
+		kill -KILL "$qpid" 2>/dev/null || true
+		kill -KILL -- "-$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
 		res "$what" FAIL "QEMU (pid $qpid) still ran 10 s after SIG$sig; see $rdir/stop-$tag.out"
-	elif ! grep -qs $'^FAIL\t[^\t]*: interrupted' "$rdir/$tag"/*.res; then
+		return
+	fi
+	# The scripts finish writing the results they have.
+	for i in $(seq 200); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -KILL -- "-$pid" 2>/dev/null || true
+	wait "$pid" 2>/dev/null || true
+	if ! grep -qs $'^FAIL\t[^\t]*: interrupted' "$rdir/$tag"/*.res; then
 		res "$what" FAIL "QEMU stopped, but the boot's results do not say it was interrupted; see $rdir/stop-$tag.out"
 	else
-		res "$what" PASS "QEMU gone $(( i / 10 )).$(( i % 10 )) s after SIG$sig"
+		res "$what" PASS "QEMU gone $((gone / 10)).$((gone % 10)) s after SIG$sig"
 	fi
-	wait "$pid" 2>/dev/null || true
 }
 stop_expect "SIGTERM to the run stops QEMU at once" term TERM parent
 stop_expect "Ctrl-C (SIGINT to the process group) stops QEMU at once" int INT group

@@ -15,7 +15,7 @@ wb_enter rustcheck
 name=${1:?usage: rustcheck.sh NAME}
 obj=$OUT/build-$name
 [ -f "$obj/.config" ] || die "no build at $obj; run build.sh $name first"
-stage_begin rust "$LOGS/rustdoc.log"
+stage_begin rust "$LOGS/step-rust.log"
 # Through kmake.sh: with the build's own make arguments (CLIPPY=1), as a
 # different compiler command would rebuild the proc macros, and with them
 # the kernel crate, twice per run.
@@ -26,7 +26,8 @@ key=""
 if [ "$src" != dirty ] && [ "$src" = "$(git -C "$LINUX" rev-parse HEAD)" ] &&
 	[ -z "$(git -C "$LINUX" status --porcelain --untracked-files=normal | head -n 1)" ]; then
 	key=$(hash_of "$TOOLSTAMP" "$(git -C "$LINUX" rev-parse "HEAD^{tree}")" \
-		"$(sha256_of "$obj/.config")" "$(hash_files "$TOP/scripts/rustcheck.sh" "$TOP/scripts/lib.sh")")
+		"$(sha256_of "$obj/.config")" "$(hash_files "$TOP"/scripts/{rustcheck,kmake,lib}.sh \
+		"$TOP/config/matrix.tsv")")
 	if cache_get rustcheck "$key"; then
 		log "rust: rustfmtcheck and rustdoc verdicts cached for this tree"
 		exit 0
@@ -52,6 +53,6 @@ else
 		res "make rustdoc" FAIL "$(head -n 3 <<<"$w"); see $LOGS/rustdoc.log"
 	fi
 fi
-if [ -n "$key" ] && ! stage_lines_since "$mark" | grep -q '^FAIL'; then
+if [ -n "$key" ] && ! stage_failed_since "$mark"; then
 	cache_put rustcheck "$key" <(stage_lines_since "$mark")
 fi

@@ -16,7 +16,7 @@
 . "$TOP/config/base.env"
 wb_enter series-check
 
-stage_begin series "$LOGS/series-check.log"
+stage_begin series "$LOGS/step-series.log"
 mkdir -p "$LOGS"
 base=$(git -C "$LINUX" rev-parse -q --verify "$BASE_TAG^{commit}") ||
 	die "no base tag $BASE_TAG in linux/; run 'make tree' first"
@@ -52,7 +52,7 @@ done
 ignore=MISSING_SIGN_OFF,FILE_PATH_CHANGES
 judges=$(cd "$wt" && cat scripts/checkpatch.pl scripts/spelling.txt scripts/const_structs.checkpatch \
 	scripts/get_maintainer.pl | sha256sum | cut -c1-16)
-keyof() { hash_of "$TOOLSTAMP" "$judges" "$ignore" "$(hash_files "$TOP/scripts/series-check.sh")" "$@"; }
+keyof() { hash_of "$TOOLSTAMP" "$base" "$judges" "$ignore" "$(hash_files "$TOP/scripts/series-check.sh")" "$@"; }
 
 # checkpatch --strict on every patch whose verdict is not cached, two at
 # a time, in one chroot.

@@ -140,17 +140,19 @@ apt_chroot apt-get clean
 sed -i '/wb-debs/d' "$new/etc/apt/sources.list"
 
 echo "$TOOLSTAMP" >"$new/.wb-ready"
-mv "$new" "$ROOT"
+rm -rf "$ROOT"
+mv -T "$new" "$ROOT"
 log "toolchain: ready at $ROOT"
 
 # The single chroot of workbench v1, which no run of this one uses.
 for old in "$CACHE/chroot" "$CACHE/chroot.new"; do
 	[ ! -d "$old" ] || { log "toolchain: removing $old (the workbench's earlier layout)"; rm -rf "$old"; }
 done
-# Chroots of other stamps that no run holds any more.
-for old in "$CACHE"/chroots/*/; do
-	old=${old%/}
-	[ "$old" != "$ROOT" ] || continue
+# Chroots of other stamps that no run holds any more, but the two made
+# last (so that clones on two pin sets do not make each other's anew).
+mapfile -t olds < <(ls -1dt "$CACHE"/chroots/*/ 2>/dev/null | sed 's|/$||' |
+	grep -vxF "$ROOT" | tail -n +3)
+for old in "${olds[@]}"; do
 	# Deleted while the lock is held: a run that wants it waits, then
 	# finds it gone and provisions it anew.
 	( flock -n -x 6 && log "toolchain: removing the unused chroot $old" &&
