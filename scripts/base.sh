@@ -73,6 +73,8 @@ done
 log "base: committing the base tree"
 rm -rf "$base_git.new"
 git init -q --bare "$base_git.new"
+git --git-dir="$base_git.new" config gc.auto 0
+git --git-dir="$base_git.new" config maintenance.auto false
 export GIT_DIR=$base_git.new GIT_WORK_TREE=$work/src
 export GIT_AUTHOR_NAME="Debian linux-source" GIT_AUTHOR_EMAIL="linux-source@invalid"
 export GIT_COMMITTER_NAME="$GIT_AUTHOR_NAME" GIT_COMMITTER_EMAIL="$GIT_AUTHOR_EMAIL"

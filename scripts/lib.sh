@@ -91,7 +91,7 @@ in_chroot() {
 			CCACHE_NOHASHDIR=1 CCACHE_MAXSIZE=8G \
 			KBUILD_BUILD_TIMESTAMP="2026-01-01" \
 			KBUILD_BUILD_USER=wb KBUILD_BUILD_HOST=wb \
-			CI="${CI:-}" \
+			CI="${CI:-}" PYTHONDONTWRITEBYTECODE=1 \
 			/bin/sh -c "cd \"\$0\" && exec \"\$@\"" "$cwd" "$@"
 	' in_chroot "$ROOT" "$TOP" "$CACHE" "$cwd" "${WB_BIND:-}" "$@"
 }

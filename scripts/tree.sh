@@ -52,15 +52,24 @@ apply_series() {
 }
 
 mkdir -p "$LOGS"
+# No automatic 'git gc' or maintenance in the background: it would repack
+# the kernel's history on two busy cores, and hold this run's locks after
+# it ended.
+no_auto_gc() {
+	git -C "$1" config gc.auto 0
+	git -C "$1" config maintenance.auto false
+}
 if [ ! -d "$LINUX/.git" ]; then
 	log "tree: cloning $BASE_TAG into $LINUX"
 	git clone -q --no-checkout "$base_git" "$LINUX"
 	git -C "$LINUX" config user.name "KVM PPC MCE workbench"
 	git -C "$LINUX" config user.email "workbench@invalid"
+	no_auto_gc "$LINUX"
 	apply_series
 	exit 0
 fi
 
+no_auto_gc "$LINUX"
 head=$(git -C "$LINUX" rev-parse HEAD)
 read -r old_hash old_head <"$state" 2>/dev/null || old_hash="" old_head=""
 dirty=$(git -C "$LINUX" status --porcelain --untracked-files=normal | head -n 5)
