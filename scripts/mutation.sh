@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # Do the tests catch a broken kernel? Each mutants/*.patch is the host
 # kernel with one change to the machine-check exit or its tests, and
-# names in its "Must-fail:" lines the results that must fail. The patch
+# names in its "Must-fail:" lines the results that must fail, and in an
+# optional "Selftests:" line the KVM selftests its boot needs (default
+# machine_check_test; "none" when KUnit catches it). The patch
 # is applied exactly (git apply: all of it, or the mutant fails to be
 # made), the kernel built (out/build-mutant, derived from out/build-host,
 # so that only the mutated files are compiled) and booted on powernv10
@@ -37,6 +39,7 @@ for m in "${mutants[@]}"; do
 	id=$(basename "$m" .patch)
 	name=$(sed -n 's/^Mutant: //p' "$m" | head -n 1)
 	mapfile -t musts < <(sed -n 's/^Must-fail: //p' "$m")
+	tests=$(sed -n 's/^Selftests: //p' "$m" | head -n 1)
 	[ -n "$name" ] && [ ${#musts[@]} -gt 0 ] ||
 		{ res "$id: caught" FAIL "$m names no 'Mutant:' or no 'Must-fail:'"; continue; }
 	key=$(hash_of "$TOOLSTAMP" "$recipe" "$tree" "$(sha256_of "$m")")
@@ -67,7 +70,8 @@ for m in "${mutants[@]}"; do
 	fi
 	mres=$OUT/mutant-results/$id
 	rm -rf "$mres"
-	if ! SELFTESTS=machine_check_test run "$TOP/scripts/initramfs.sh" mutant >>"$LOGS/mutant-$id.log" 2>&1; then
+	if ! SELFTESTS=${tests:-machine_check_test} run "$TOP/scripts/initramfs.sh" mutant \
+		>>"$LOGS/mutant-$id.log" 2>&1; then
 		res "$id: caught: $name" FAIL "no initramfs for the mutant; see $LOGS/mutant-$id.log"
 		continue
 	fi
