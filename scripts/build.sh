@@ -19,9 +19,16 @@
 # skips fragment options the source tree does not define (building the
 # series patch by patch).
 #
+# A clean build of linux/ is kept in the cache as the row's snapshot
+# ($KVMPPC_CACHE/objdirs/NAME.TOOLSTAMP): a clone that has no object
+# directory for the row yet (CI's clean clone) starts from it, and kbuild
+# compiles only what differs from it.
+#
 # Leaves in the object directory: .wb-source (the commit built, or
 # "dirty"), .wb-rust-warnings (rustc, clippy and rustdoc complaints of
-# this build, empty when none; see rust_warnings in lib.sh).
+# this build, empty when none; see rust_warnings in lib.sh), and
+# .wb-from-snapshot (the run whose snapshot this build started from, if
+# it did).
 . "$(dirname "$0")/lib.sh"
 wb_enter build
 
@@ -45,19 +52,6 @@ kmake() {
 		make -C /wb/src O=/wb/obj "${KMARGS[@]}" "-j$JOBS" "$@"
 }
 
-# A new object directory starts as a copy of its seed's (config/matrix.tsv)
-# when that one is a finished build of the same tree: the copy's objects
-# are newer than the sources, so kbuild rebuilds only what the other
-# configuration changes, where a build from nothing compiles everything.
-if [ ! -f "$obj/.config" ] && [ -n "$M_SEED" ] && [ -z "${BUILD_SRC:-}" ] &&
-	[ "$(cat "$OUT/build-$M_SEED/.wb-source" 2>/dev/null)" = "$(git -C "$src" rev-parse HEAD)" ] &&
-	[ -z "$(git -C "$src" status --porcelain --untracked-files=normal | head -n 1)" ]; then
-	log "build[$name]: starting from a copy of out/build-$M_SEED"
-	rm -rf "$obj"
-	cp -a "$OUT/build-$M_SEED" "$obj"
-	rm -f "$obj/.wb-source" "$obj/.wb-config-stamp"
-fi
-
 # The configuration depends on the fragments, the make arguments, the
 # toolchain and the tree's Kconfig language and files.
 cstamp=$( {
@@ -67,6 +61,57 @@ cstamp=$( {
 		-type f -print | LC_ALL=C sort | xargs cat
 	cat "$src"/scripts/kconfig/*.c
 } | sha256sum | cut -c1-16)
+
+# What is built: the commit, if the tree is clean now and still at the
+# same commit and clean when the build ends, else "dirty".
+tree_state() {
+	if [ -z "$(git -C "$src" status --porcelain --untracked-files=normal | head -n 1)" ]; then
+		git -C "$src" rev-parse HEAD
+	else
+		echo dirty
+	fi
+}
+before=$(tree_state)
+rm -f "$obj/.wb-from-snapshot"
+
+# A new object directory of linux/ starts from the cache's snapshot of
+# this row (the newest clean build of it with this toolchain, in any
+# clone), when linux/ was dated back when it was made (tree.sh): the
+# files whose content differs from the snapshot's tree are dated now, so
+# kbuild compiles just those and what depends on them; a different
+# configuration is made anew by the configure step below, in place.
+snap=$CACHE/objdirs/$name.$TOOLSTAMP
+if [ ! -f "$obj/.config" ] && [ -z "${BUILD_SRC:-}" ] && [ "$before" != dirty ] &&
+	[ -f "$src/.git/wb-dated-back" ] && [ -f "$snap/.wb-snapshot-files" ]; then
+	rm -rf "$obj"
+	(
+		flock -s 6
+		cp -a "$snap" "$obj"
+	) 6>>"$CACHE/objdirs.lock"
+	git -C "$src" ls-tree -r HEAD >"$obj/.wb-files-now"
+	awk -F'\t' 'NR == FNR { had[$2] = $1; next } had[$2] != $1 { print $2 }' \
+		"$obj/.wb-snapshot-files" "$obj/.wb-files-now" >"$obj/.wb-files-changed"
+	changed=$(wc -l <"$obj/.wb-files-changed")
+	(cd "$src" && xargs -r -d '\n' touch -c <"$obj/.wb-files-changed")
+	if [ "$changed" = 0 ]; then
+		# The very tree: the objects are another run's, and reported so.
+		cp "$obj/.wb-snapshot-origin" "$obj/.wb-from-snapshot"
+	fi
+	log "build[$name]: starting from the cache's snapshot ($(cat "$obj/.wb-snapshot-origin")); $changed files differ"
+	rm -f "$obj/.wb-snapshot-origin" "$obj/.wb-snapshot-files" "$obj/.wb-files-now" "$obj/.wb-files-changed"
+fi
+
+# A new object directory starts as a copy of its seed's (config/matrix.tsv)
+# when that one is a finished build of the same tree: the copy's objects
+# are newer than the sources, so kbuild rebuilds only what the other
+# configuration changes, where a build from nothing compiles everything.
+if [ ! -f "$obj/.config" ] && [ -n "$M_SEED" ] && [ -z "${BUILD_SRC:-}" ] && [ "$before" != dirty ] &&
+	[ "$(cat "$OUT/build-$M_SEED/.wb-source" 2>/dev/null)" = "$before" ]; then
+	log "build[$name]: starting from a copy of out/build-$M_SEED"
+	rm -rf "$obj"
+	cp -a "$OUT/build-$M_SEED" "$obj"
+	rm -f "$obj/.wb-source" "$obj/.wb-config-stamp"
+fi
 
 : >"$blog"
 if [ -f "$obj/.config" ] && [ "$(cat "$obj/.wb-config-stamp" 2>/dev/null)" = "$cstamp" ]; then
@@ -114,16 +159,6 @@ check_config() {
 check_config
 echo "$cstamp" >"$obj/.wb-config-stamp"
 
-# What is built: the commit, if the tree is clean now and still at the
-# same commit and clean when the build ends, else "dirty".
-tree_state() {
-	if [ -z "$(git -C "$src" status --porcelain --untracked-files=normal | head -n 1)" ]; then
-		git -C "$src" rev-parse HEAD
-	else
-		echo dirty
-	fi
-}
-before=$(tree_state)
 
 read -r -a targets <<<"${M_TARGETS:-vmlinux}"
 log "build[$name]: building ${targets[*]}${M_ARGS:+ with $M_ARGS}${BUILD_SRC:+ from $BUILD_SRC}"
@@ -161,3 +196,26 @@ after=$(tree_state)
 [ "$before" = "$after" ] || after=dirty
 echo "$after" >"$obj/.wb-source"
 log "build[$name]: done in $(( $(date +%s) - start )) s${hits:+ ($hits)}"
+
+# Keep a clean build of linux/ that warned of nothing as the row's
+# snapshot, in place of an older one.
+if [ -z "${BUILD_SRC:-}" ] && [ "$after" != dirty ] && [ ! -s "$obj/.wb-rust-warnings" ] &&
+	! { [ -f "$snap/.wb-snapshot-files" ] &&
+		git -C "$src" ls-tree -r HEAD | cmp -s - "$snap/.wb-snapshot-files" &&
+		cmp -s "$obj/.config" "$snap/.config"; }; then
+	mkdir -p "$CACHE/objdirs"
+	tmp=$snap.tmp-$$
+	rm -rf "$tmp"
+	cp -a "$obj" "$tmp"
+	rm -f "$tmp/.wb-from-snapshot"
+	echo "run $WB_RUN_ID ($WB_COMMAND) in $TOP" >"$tmp/.wb-snapshot-origin"
+	git -C "$src" ls-tree -r HEAD >"$tmp/.wb-snapshot-files"
+	(
+		flock -x 6
+		rm -rf "$snap.old-$$"
+		[ ! -d "$snap" ] || mv -T "$snap" "$snap.old-$$"
+		mv -T "$tmp" "$snap"
+		rm -rf "$snap.old-$$"
+	) 6>>"$CACHE/objdirs.lock"
+	log "build[$name]: kept as the cache's snapshot of $name ($snap)"
+fi

@@ -82,18 +82,22 @@ step workbench "workbench self-checks" "$S/workbench-test.sh" || true
 # build_and_boot NAME: build a kernel of the matrix and boot it on its
 # machines; count all of it.
 build_and_boot() {
-	local name=$1 m w what
+	local name=$1 m w what origin
 	matrix_row "$name"
 	what="build $name ($M_ARCH, $M_CC: $M_FRAGS)"
 	step "build-$name" "$what" "$S/build.sh" "$name" || return 1
-	res "$what" PASS
+	# Objects from a snapshot of the cache were compiled by another run.
+	origin=""
+	[ ! -f "$OUT/build-$name/.wb-from-snapshot" ] ||
+		origin="cached from $(cat "$OUT/build-$name/.wb-from-snapshot")"
+	res "$what" PASS "" "$origin"
 	if [ ! -f "$OUT/build-$name/.wb-rust-warnings" ]; then
 		res "build $name: no rustc or clippy warning" FAIL "build.sh left no warnings file; see $LOGS/build-$name.log"
 		return 1
 	fi
 	w=$(cat "$OUT/build-$name/.wb-rust-warnings")
 	if [ -z "$w" ]; then
-		res "build $name: no rustc or clippy warning" PASS
+		res "build $name: no rustc or clippy warning" PASS "" "$origin"
 	else
 		res "build $name: no rustc or clippy warning" FAIL "$(head -n 2 <<<"$w"); see $LOGS/build-$name.log"
 	fi

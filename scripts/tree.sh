@@ -66,6 +66,17 @@ if [ ! -d "$LINUX/.git" ]; then
 	git -C "$LINUX" config user.email "workbench@invalid"
 	no_auto_gc "$LINUX"
 	apply_series
+	# A new work tree's files all date from now, newer than any object
+	# built from the same content before: a build that starts from the
+	# cache's snapshot of its row (build.sh) would compile everything
+	# again. Nothing here was built from any other content of linux/ (no
+	# object directory exists), so the files can be dated back safely; a
+	# file changed later is newer than its objects, as kbuild expects.
+	if ! ls "$OUT"/build-*/.config >/dev/null 2>&1; then
+		find "$LINUX" -path "$LINUX/.git" -prune -o -exec touch -h -d @946684800 {} +
+		git -C "$LINUX" update-index -q --refresh >/dev/null || true
+		: >"$LINUX/.git/wb-dated-back"
+	fi
 	exit 0
 fi
 
