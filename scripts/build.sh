@@ -118,7 +118,7 @@ if [ -f "$obj/.config" ] && [ "$(cat "$obj/.wb-config-stamp" 2>/dev/null)" = "$c
 	log "build[$name]: configuration up to date (log: $blog)"
 else
 	log "build[$name]: configuring (log: $blog)"
-	rm -f "$obj/.wb-config-stamp"
+	rm -f "$obj/.wb-config-stamp" "$obj/.wb-from-snapshot"
 	# What 'make tinyconfig' makes, with the fragments merged in the same
 	# step: allnoconfig on tiny-base.config, then tiny.config and the
 	# fragments, then olddefconfig. The same .config as tinyconfig, a merge
