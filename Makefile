@@ -4,6 +4,10 @@
 
 S := scripts
 
+# One workbench command at a time per clone (scripts/lib.sh holds a lock):
+# 'make build boot' with MAKEFLAGS=-jN must not run its steps at once.
+.NOTPARALLEL:
+
 .PHONY: all help run check check-full loop toolchain repin base tree build \
 	selftests initramfs boot export series-check rustcheck perpatch mutants \
 	bench clean distclean

@@ -40,14 +40,22 @@ mkdir -p "$OUT/run"
 pidfile=$OUT/run/qemu-$tag.pid
 rm -f "$pidfile"
 
-# If this script ends for any reason while QEMU runs, QEMU goes too.
+# If this script ends for any reason while QEMU runs, QEMU goes too: the
+# process the pidfile names, if it is still this boot's QEMU (its command
+# line names this pidfile), checked again before it is killed outright.
+ours() {
+	[ -n "$1" ] && tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null | grep -qF -- "-pidfile $pidfile "
+}
 stop_qemu() {
-	local pid
+	local pid i
 	pid=$(cat "$pidfile" 2>/dev/null) || return 0
-	if [ -n "$pid" ] && grep -q qemu "/proc/$pid/cmdline" 2>/dev/null; then
+	if ours "$pid"; then
 		kill -TERM "$pid" 2>/dev/null || true
-		sleep 1
-		kill -KILL "$pid" 2>/dev/null || true
+		for i in 1 2 3 4 5 6 7 8 9 10; do
+			sleep 0.2
+			ours "$pid" || break
+		done
+		! ours "$pid" || kill -KILL "$pid" 2>/dev/null || true
 	fi
 	rm -f "$pidfile"
 }

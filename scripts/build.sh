@@ -20,7 +20,7 @@
 # series patch by patch).
 #
 # A clean build of linux/ is kept in the cache as the row's snapshot
-# ($KVMPPC_CACHE/objdirs/NAME.TOOLSTAMP): a clone that has no object
+# ($KVMPPC_CACHE/objdirs/NAME.TOOLID, see toolid in lib.sh): a clone that has no object
 # directory for the row yet (CI's clean clone) starts from it, and kbuild
 # compiles only what differs from it.
 #
@@ -46,6 +46,7 @@ for f in $M_FRAGS; do
 done
 
 matrix_make_args
+tool=$(toolid)
 kmake() {
 	WB_BIND="$src:/wb/src $obj:/wb/obj" \
 		in_chroot env CCACHE_STATSLOG=/wb/obj/.ccache-stats.log \
@@ -55,7 +56,7 @@ kmake() {
 # The configuration depends on the fragments, the make arguments, the
 # toolchain and the tree's Kconfig language and files.
 cstamp=$( {
-	echo "$TOOLSTAMP $M_ARCH $M_CC $M_ARGS ${BUILD_LENIENT:-0}"
+	echo "$tool $M_ARCH $M_CC $M_ARGS ${BUILD_LENIENT:-0}"
 	cat "${frags[@]}"
 	cd "$src" && find . -name .git -prune -o \( -name 'Kconfig*' -o -name 'tiny*.config' \) \
 		-type f -print | LC_ALL=C sort | xargs cat
@@ -80,13 +81,24 @@ rm -f "$obj/.wb-from-snapshot"
 # files whose content differs from the snapshot's tree are dated now, so
 # kbuild compiles just those and what depends on them; a different
 # configuration is made anew by the configure step below, in place.
-snap=$CACHE/objdirs/$name.$TOOLSTAMP
-if [ ! -f "$obj/.config" ] && [ -z "${BUILD_SRC:-}" ] && [ "$before" != dirty ] &&
-	[ -f "$src/.git/wb-dated-back" ] && [ -f "$snap/.wb-snapshot-files" ]; then
+# FORCE=1 compiles everything of the clone itself.
+#
+# Both copies below are made beside the object directory and renamed into
+# place: an interrupted copy never looks like a build (cp -a dates a file
+# when it is written whole, so a cut-off object would look up to date).
+copy_objdir() {
+	rm -rf "$obj.new"
+	cp -a "$1" "$obj.new"
 	rm -rf "$obj"
+	mv -T "$obj.new" "$obj"
+}
+snap=$CACHE/objdirs/$name.$tool
+if [ ! -f "$obj/.config" ] && [ -z "${BUILD_SRC:-}" ] && [ "$before" != dirty ] &&
+	[ "${FORCE:-0}" != 1 ] &&
+	[ -f "$src/.git/wb-dated-back" ] && [ -f "$snap/.wb-snapshot-files" ]; then
 	(
 		flock -s 6
-		cp -a "$snap" "$obj"
+		copy_objdir "$snap"
 	) 6>>"$CACHE/objdirs.lock"
 	git -C "$src" ls-tree -r HEAD >"$obj/.wb-files-now"
 	awk -F'\t' 'NR == FNR { had[$2] = $1; next } had[$2] != $1 { print $2 }' \
@@ -108,8 +120,7 @@ fi
 if [ ! -f "$obj/.config" ] && [ -n "$M_SEED" ] && [ -z "${BUILD_SRC:-}" ] && [ "$before" != dirty ] &&
 	[ "$(cat "$OUT/build-$M_SEED/.wb-source" 2>/dev/null)" = "$before" ]; then
 	log "build[$name]: starting from a copy of out/build-$M_SEED"
-	rm -rf "$obj"
-	cp -a "$OUT/build-$M_SEED" "$obj"
+	copy_objdir "$OUT/build-$M_SEED"
 	rm -f "$obj/.wb-source" "$obj/.wb-config-stamp"
 fi
 
@@ -165,6 +176,13 @@ log "build[$name]: building ${targets[*]}${M_ARGS:+ with $M_ARGS}${BUILD_SRC:+ f
 start=$(date +%s)
 rm -f "$obj/.wb-source" "$obj/.ccache-stats.log"
 mark=$(wc -l <"$blog")
+# Rust objects of a build that was cut off may have warned unseen: they
+# are built again.
+if [ -f "$obj/.wb-building" ]; then
+	log "build[$name]: the last build of $obj did not finish; its Rust objects are built again"
+	remove_rust_objects "$obj"
+fi
+: >"$obj/.wb-building"
 rc=0
 run kmake "${targets[@]}" >>"$blog" 2>&1 || rc=$?
 
@@ -175,10 +193,8 @@ run kmake "${targets[@]}" >>"$blog" 2>&1 || rc=$?
 tail -n "+$((mark + 1))" "$blog" >"$obj/.wb-build-part.log"
 rust_warnings "$obj/.wb-build-part.log" >"$obj/.wb-rust-warnings"
 rm -f "$obj/.wb-build-part.log"
-if [ -s "$obj/.wb-rust-warnings" ]; then
-	find "$obj" -name '.*.cmd' -print0 | xargs -0 grep -l -E '(rustc|clippy-driver) ' 2>/dev/null |
-		sed -E 's|/\.([^/]*)\.cmd$|/\1|' | xargs -r rm -f
-fi
+[ ! -s "$obj/.wb-rust-warnings" ] || remove_rust_objects "$obj"
+rm -f "$obj/.wb-building"
 if [ $rc != 0 ]; then
 	grep -E -m 20 'error|Error' "$blog" >&2 || tail -n 20 "$blog" >&2
 	die "building $name failed; see $blog"
@@ -205,7 +221,8 @@ if [ -z "${BUILD_SRC:-}" ] && [ "$after" != dirty ] && [ ! -s "$obj/.wb-rust-war
 		cmp -s "$obj/.config" "$snap/.config"; }; then
 	mkdir -p "$CACHE/objdirs"
 	tmp=$snap.tmp-$$
-	rm -rf "$tmp"
+	# Copies that killed runs left.
+	find "$CACHE/objdirs" -maxdepth 1 -name "$name.*.tmp-*" -mmin +120 -exec rm -rf {} +
 	cp -a "$obj" "$tmp"
 	rm -f "$tmp/.wb-from-snapshot"
 	echo "run $WB_RUN_ID ($WB_COMMAND) in $TOP" >"$tmp/.wb-snapshot-origin"
@@ -215,7 +232,7 @@ if [ -z "${BUILD_SRC:-}" ] && [ "$after" != dirty ] && [ ! -s "$obj/.wb-rust-war
 		rm -rf "$snap.old-$$"
 		[ ! -d "$snap" ] || mv -T "$snap" "$snap.old-$$"
 		mv -T "$tmp" "$snap"
-		rm -rf "$snap.old-$$"
 	) 6>>"$CACHE/objdirs.lock"
+	rm -rf "$snap.old-$$"
 	log "build[$name]: kept as the cache's snapshot of $name ($snap)"
 fi

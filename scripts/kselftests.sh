@@ -17,15 +17,20 @@ blog=$LOGS/selftests-build${SELFTESTS_OBJ:+-${obj##*/}}.log
 mkdir -p "$obj" "$LOGS"
 log "selftests: building the KVM selftests for ppc64le (log: $blog)"
 start=$(date +%s)
+# A build cut off may have warned unseen: start afresh.
+[ ! -f "$obj/.wb-building" ] || rm -rf "$obj/kselftest"
+: >"$obj/.wb-building"
 {
 	run in_chroot make -C "$src" ARCH=powerpc O="$obj" -s headers &&
 	run in_chroot make -C "$src/tools/testing/selftests" -j"$JOBS" \
 		ARCH=powerpc CROSS_COMPILE=powerpc64le-linux-gnu- O="$obj" \
 		TARGETS=kvm EXTRA_CFLAGS=-static ${SELFTESTS_MAKE_ARGS:-}
-} >"$blog" 2>&1 || die "building the KVM selftests failed: $(tail -n 3 "$blog" | tr '\n' ' '); see $blog"
+} >"$blog" 2>&1 || rc=$?
 warnings=$(grep -E "warning:|error:" "$blog" || true)
 # An incremental build would not show the warnings again: start afresh.
 [ -z "$warnings" ] || rm -rf "$obj/kselftest"
+rm -f "$obj/.wb-building"
+[ "${rc:-0}" = 0 ] || die "building the KVM selftests failed: $(tail -n 3 "$blog" | tr '\n' ' '); see $blog"
 [ -z "$warnings" ] || die "the KVM selftests build warns: $(head -n 3 <<<"$warnings"); see $blog"
 
 [ -z "${SELFTESTS_SRC:-}" ] || exit 0

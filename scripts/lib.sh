@@ -19,6 +19,14 @@ JOBS=${JOBS:-$(nproc)}
 TOOLSTAMP=$(cat "$TOP/config/toolchain.pins" "$TOP/config/suite.env" \
 	"$TOP/scripts/toolchain.sh" | sha256sum | cut -c1-16)
 ROOT=$CACHE/chroots/$TOOLSTAMP
+# What the chroot holds: the packages and versions installed in it (pins
+# and what apt chose for them). Cached results and object directory
+# snapshots are keyed on it, so a chroot made anew from the same packages
+# (after a change to the recipe only) keeps them.
+toolid() {
+	[ -s "$ROOT/.wb-packages" ] || die "no package list in $ROOT; run 'make toolchain' first"
+	hash_files "$ROOT/.wb-packages"
+}
 
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
@@ -313,6 +321,8 @@ step() {
 	local stage=$1 what=$2 slog=$LOGS/step-$1.log rc=0
 	shift 2
 	mkdir -p "$LOGS" "$RESULTS"
+	# Not an earlier run's results of the stage.
+	rm -f "$RESULTS/$stage.res" "$RESULTS/.$stage.part"
 	{ "$@" 2>&1 | tee -i "$slog"; } &
 	wait $! || rc=$?
 	if [ -f "$RESULTS/.$stage.part" ]; then
@@ -349,7 +359,7 @@ cache_put() {
 	local d=$RCACHE/$1 tmp
 	mkdir -p "$d"
 	tmp=$(mktemp "$d/.tmp-XXXXXX")
-	awk -F'\t' -v OFS='\t' -v o="cached from run $WB_RUN_ID (${WB_COMMAND:-?})" \
+	awk -F'\t' -v OFS='\t' -v o="cached from run $WB_RUN_ID (${WB_COMMAND:-?} in $TOP)" \
 		'{ if ($4 == "") $4 = o; print }' "$3" >"$tmp"
 	mv -f "$tmp" "$d/$2.res"
 }
@@ -418,6 +428,13 @@ matrix_names() {
 rust_warnings() {
 	grep -E '^(warning|error)(\[[^]]*\])?: ' "$1" |
 		grep -v -e '-Ctarget-feature' -e 'warnings\? emitted' || true
+}
+
+# remove_rust_objects OBJDIR: remove every object rustc or clippy-driver
+# made there, so the next build compiles (and warns) again.
+remove_rust_objects() {
+	find "$1" -name '.*.cmd' -print0 | xargs -0 -r grep -l -E '(rustc|clippy-driver) ' 2>/dev/null |
+		sed -E 's|/\.([^/]*)\.cmd$|/\1|' | xargs -r -d '\n' rm -f
 }
 
 # derive_build NEW FROM: start out/build-NEW as a copy of out/build-FROM,

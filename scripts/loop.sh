@@ -26,7 +26,7 @@ awk -F'\t' '$2 ~ /: kunit: / { split($2, a, ": kunit: "); split(a[2], b, "."); n
 	$2 ~ /: selftest: machine_check_test: / { sub(/^[^:]*: selftest: /, "", $2); print $1 "  " $2 }
 	END { for (s in n) printf "KUnit %s: %d cases, %d not passed\n", s, n[s], bad[s] }' \
 	"$RESULTS"/boot-loop-"$machine".res 2>/dev/null | sort
-summary | tail -n 1
-printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$WB_RUN_ID" loop - "$secs" "$TOP" "rc $rc" >>"$CACHE/runs.tsv"
+summary | tail -n 1 || true
+printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$WB_RUN_ID" loop - "$secs" "$TOP" "exit $rc" "$rc" 0 >>"$CACHE/runs.tsv"
 log "loop: edit to results in $secs s ($((secs / 60)) min $((secs % 60)) s)"
 exit $rc

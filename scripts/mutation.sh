@@ -42,7 +42,8 @@ for m in "${mutants[@]}"; do
 	tests=$(sed -n 's/^Selftests: //p' "$m" | head -n 1)
 	[ -n "$name" ] && [ ${#musts[@]} -gt 0 ] ||
 		{ res "$id: caught" FAIL "$m names no 'Mutant:' or no 'Must-fail:'"; continue; }
-	key=$(hash_of "$TOOLSTAMP" "$recipe" "$tree" "$(sha256_of "$m")")
+	key=$(hash_of "$(toolid)" "$recipe" "$tree" "$(sha256_of "$m")" \
+		"${BOOT_TIMEOUT:-}" "${BOOT_SMP:-}" "${BOOT_APPEND:-}" "${BOOT_QEMU_EXTRA:-}")
 	if cache_get mutation "$key"; then
 		log "mutation: $id cached: $name"
 		continue

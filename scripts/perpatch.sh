@@ -34,8 +34,9 @@ for c in "${commits[@]}"; do
 	n=$((n + 1))
 	subject=$(git -C "$LINUX" log -1 --format=%s "$c")
 	selftests=$(git -C "$LINUX" diff-tree --no-commit-id --name-only -r "$c" -- \
-		tools/testing/selftests/kvm | head -n 1)
-	key=$(hash_of "$TOOLSTAMP" "$recipe" "$(git -C "$LINUX" rev-parse "$c^{tree}")" "${selftests:+selftests}")
+		tools/testing/selftests/kvm | awk 'NR == 1')
+	key=$(hash_of "$(toolid)" "$recipe" "$(git -C "$LINUX" rev-parse "$c^{tree}")" "${selftests:+selftests}" \
+		"$n/${#commits[@]} $subject")
 	if cache_get perpatch "$key"; then
 		log "perpatch: $n/${#commits[@]} cached: $subject"
 		continue

@@ -10,29 +10,40 @@
 # pinned packages.
 . "$(dirname "$0")/lib.sh"
 . "$TOP/config/suite.env"
+wb_enter repin
 
 need_root "re-pinning"
 pins=$TOP/config/toolchain.pins
 dest=${1:-$pins}
 
+# A ready chroot, held (a shared lock) so that no run deletes it meanwhile.
 root=""
 for d in "$CACHE"/chroots/*/; do
-	[ -x "$d/usr/bin/apt-get" ] && { root=${d%/}; break; }
+	d=${d%/}
+	[ -f "$d/.wb-ready" ] && [ -x "$d/usr/bin/apt-get" ] || continue
+	exec 5>>"$d.lock"
+	flock -s 5
+	[ -f "$d/.wb-ready" ] && { root=$d; break; }
+	exec 5>&-
 done
 if [ -z "$root" ]; then
 	need_host_tool debootstrap
+	keyring=/usr/share/keyrings/debian-archive-keyring.gpg
+	[ -f "$keyring" ] || die "no Debian archive keyring at $keyring; install debian-archive-keyring"
+	# One provisioning at a time on this machine.
+	exec 7>>"$CACHE/setup.lock"
+	flock 7
 	root=$CACHE/chroots/repin
+	exec 5>>"$root.lock"
+	flock -s 5
 	rm -rf "$root"
-	log "repin: no chroot in $CACHE; debootstrap $SUITE into $root"
-	printf 'connect_timeout = 30\nread_timeout = 60\ntries = 3\n' >"$CACHE/wgetrc"
-	WGETRC=$CACHE/wgetrc run debootstrap --variant=minbase "$SUITE" "$root" "$MIRROR" \
-		>"$CACHE/debootstrap.log" 2>&1 ||
-		die "debootstrap failed; see $CACHE/debootstrap.log"
+	log "repin: no chroot in $CACHE; debootstrap $SUITE into $root (log: $CACHE/repin-debootstrap.log)"
+	printf 'connect_timeout = 30\nread_timeout = 60\ntries = 3\n' >"$CACHE/repin-wgetrc"
+	WGETRC=$CACHE/repin-wgetrc run debootstrap --variant=minbase --keyring="$keyring" --force-check-gpg \
+		"$SUITE" "$root" "$MIRROR" >"$CACHE/repin-debootstrap.log" 2>&1 ||
+		die "debootstrap failed; see $CACHE/repin-debootstrap.log"
+	exec 7>&-
 fi
-
-# Held, so that no run deletes it meanwhile.
-exec 8>>"$root.lock"
-flock -s 8
 # A private apt state, so that the chroot's own lists stay as they are.
 work=$(mktemp -d "$CACHE/repin-XXXXXX")
 at_exit 'rm -rf "$work"'

@@ -25,7 +25,7 @@ src=$(cat "$obj/.wb-source" 2>/dev/null || echo dirty)
 key=""
 if [ "$src" != dirty ] && [ "$src" = "$(git -C "$LINUX" rev-parse HEAD)" ] &&
 	[ -z "$(git -C "$LINUX" status --porcelain --untracked-files=normal | head -n 1)" ]; then
-	key=$(hash_of "$TOOLSTAMP" "$(git -C "$LINUX" rev-parse "HEAD^{tree}")" \
+	key=$(hash_of "$(toolid)" "$(git -C "$LINUX" rev-parse "HEAD^{tree}")" \
 		"$(sha256_of "$obj/.config")" "$(hash_files "$TOP"/scripts/{rustcheck,kmake,lib}.sh \
 		"$TOP/config/matrix.tsv")")
 	if cache_get rustcheck "$key"; then

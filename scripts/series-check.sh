@@ -49,10 +49,11 @@ done
 [ $applied = 1 ] || die "the series does not apply to $BASE_TAG; see $LOGS/series-am.log"
 
 # What a verdict depends on, besides the patch.
+tool=$(toolid)
 ignore=MISSING_SIGN_OFF,FILE_PATH_CHANGES
 judges=$(cd "$wt" && cat scripts/checkpatch.pl scripts/spelling.txt scripts/const_structs.checkpatch \
 	scripts/get_maintainer.pl | sha256sum | cut -c1-16)
-keyof() { hash_of "$TOOLSTAMP" "$base" "$judges" "$ignore" "$(hash_files "$TOP/scripts/series-check.sh")" "$@"; }
+keyof() { hash_of "$tool" "$base" "$judges" "$ignore" "$(hash_files "$TOP/scripts/series-check.sh")" "$@"; }
 
 # checkpatch --strict on every patch whose verdict is not cached, two at
 # a time, in one chroot.

@@ -6,6 +6,10 @@
 # the one it started with (a shared lock, see wb_enter), and chroots of
 # other stamps are deleted here once no run holds them.
 #
+# debootstrap checks the suite's Release file against the host's Debian
+# archive keyring (it stops if it cannot), and apt in the chroot checks
+# every package it downloads against it.
+#
 # Every .deb downloaded is kept in $CACHE/debs, which is also offered to
 # apt as a local repository: a pinned version that the mirror no longer
 # serves still installs from there. A pin that neither has fails, naming
@@ -45,7 +49,21 @@ if [ "${1:-}" = --check-pins ]; then
 	exit 0
 fi
 
-[ -f "$ROOT/.wb-ready" ] && { log "toolchain: reusing $ROOT"; exit 0; }
+# The packages a chroot holds, their versions: what cached results and
+# object directory snapshots are keyed on (toolid in lib.sh).
+packages_of() {
+	chroot "$1" dpkg-query -W -f '${Package} ${Version} ${Architecture}\n' | LC_ALL=C sort
+}
+reuse() {
+	[ -f "$ROOT/.wb-ready" ] || return 1
+	if [ ! -s "$ROOT/.wb-packages" ]; then
+		packages_of "$ROOT" >"$ROOT/.wb-packages.$$"
+		mv -f "$ROOT/.wb-packages.$$" "$ROOT/.wb-packages"
+	fi
+	log "toolchain: reusing $ROOT"
+	exit 0
+}
+reuse || true
 
 # One provisioning at a time on this machine.
 exec 7>>"$CACHE/setup.lock"
@@ -53,17 +71,21 @@ if ! flock -n 7; then
 	log "toolchain: another run is provisioning; waiting for it"
 	flock 7
 fi
-[ -f "$ROOT/.wb-ready" ] && { log "toolchain: reusing $ROOT"; exit 0; }
+reuse || true
 
 if ! command -v debootstrap >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
 	log "toolchain: installing debootstrap on the host (apt-get)"
 	{ apt-get -o Acquire::http::Timeout=30 -o Acquire::Retries=3 update -q &&
 		DEBIAN_FRONTEND=noninteractive apt-get -o Acquire::http::Timeout=30 \
-			install -y -q --no-install-recommends debootstrap; } \
+			install -y -q --no-install-recommends debootstrap debian-archive-keyring gpgv; } \
 		>"$CACHE/debootstrap-install.log" 2>&1 ||
 		die "could not install debootstrap on the host; see $CACHE/debootstrap-install.log"
 fi
 need_host_tool debootstrap
+need_host_tool gpgv
+keyring=/usr/share/keyrings/debian-archive-keyring.gpg
+[ -f "$keyring" ] ||
+	die "no Debian archive keyring at $keyring to check the mirror with; install it (Debian: apt-get install debian-archive-keyring)"
 need_host_tool wget
 need_host_tool unshare util-linux
 need_host_tool dpkg-deb dpkg
@@ -74,23 +96,34 @@ need_disk "$CACHE" 12
 wgetrc=$CACHE/wgetrc
 printf 'connect_timeout = 30\nread_timeout = 60\ntries = 3\nwaitretry = 5\n' >"$wgetrc"
 apt_opts=(-o Acquire::http::Timeout=60 -o Acquire::Retries=3 -q)
+# A snapshot archive serves Release files whose Valid-Until has passed.
+case $MIRROR in *snapshot.debian.org*) apt_opts+=(-o Acquire::Check-Valid-Until=false) ;; esac
 
 new=$ROOT.new
 rm -rf "$new"
 log "toolchain: debootstrap $SUITE into $new (log: $CACHE/debootstrap.log)"
 WGETRC=$wgetrc run debootstrap --variant=minbase --cache-dir="$debs" \
+	--keyring="$keyring" --force-check-gpg \
 	"$SUITE" "$new" "$MIRROR" >"$CACHE/debootstrap.log" 2>&1 ||
 	die "debootstrap of $SUITE from $MIRROR failed (mirror unreachable?); see $CACHE/debootstrap.log"
 
 # The kept .debs as a flat repository, indexed here with dpkg-deb (the
-# chroot has no dpkg-dev).
+# chroot has no dpkg-dev). They were checked by debootstrap or apt when
+# downloaded and are copied in whole (keep_debs); one that dpkg-deb cannot
+# read is set aside in $debs/bad, named.
 index_debs() {
-	local d
+	local d ctl
 	: >"$debs/Packages.new"
 	for d in "$debs"/*.deb; do
 		[ -f "$d" ] || continue
+		if ! ctl=$(dpkg-deb -f "$d" 2>/dev/null) || [ -z "$ctl" ]; then
+			mkdir -p "$debs/bad"
+			mv -f "$d" "$debs/bad/"
+			log "toolchain: WARNING: $d is not a readable package; set aside in $debs/bad"
+			continue
+		fi
 		{
-			dpkg-deb -f "$d"
+			printf '%s\n' "$ctl"
 			echo "Filename: ./${d##*/}"
 			echo "Size: $(stat -c %s "$d")"
 			echo "SHA256: $(sha256_of "$d")"
@@ -132,13 +165,20 @@ if ! run apt_chroot apt-get "${apt_opts[@]}" install -y --no-install-recommends 
 	grep -E '^E:' "$CACHE/apt.log" >&2 || true
 	die "installing the pinned packages failed; see $CACHE/apt.log"
 fi
-# Keep what was downloaded, for a chroot made after the mirror moved on.
-cp -n "$new"/var/cache/apt/archives/*.deb "$debs"/ 2>/dev/null || true
+# Keep what was downloaded, for a chroot made after the mirror moved on:
+# each file copied whole, then renamed into place.
+for d in "$new"/var/cache/apt/archives/*.deb; do
+	[ -f "$d" ] && [ ! -f "$debs/${d##*/}" ] || continue
+	cp "$d" "$debs/.${d##*/}.tmp"
+	mv -f "$debs/.${d##*/}.tmp" "$debs/${d##*/}"
+done
+rm -f "$debs"/.*.deb.tmp
 apt_chroot apt-get clean
 # The chroot's own apt sources without the local repository: the kept
 # packages are not mounted when the chroot is used.
 sed -i '/wb-debs/d' "$new/etc/apt/sources.list"
 
+packages_of "$new" >"$new/.wb-packages"
 echo "$TOOLSTAMP" >"$new/.wb-ready"
 rm -rf "$ROOT"
 mv -T "$new" "$ROOT"
@@ -151,10 +191,14 @@ done
 # Chroots of other stamps that no run holds any more, but the two made
 # last (so that clones on two pin sets do not make each other's anew).
 mapfile -t olds < <(ls -1dt "$CACHE"/chroots/*/ 2>/dev/null | sed 's|/$||' |
-	grep -vxF "$ROOT" | tail -n +3)
+	grep -v '\.dead-[0-9]*$' | grep -vxF "$ROOT" | tail -n +3)
 for old in "${olds[@]}"; do
 	# Deleted while the lock is held: a run that wants it waits, then
 	# finds it gone and provisions it anew.
+	# Renamed first: a chroot half deleted is never taken for a ready one.
 	( flock -n -x 6 && log "toolchain: removing the unused chroot $old" &&
-		rm -rf "$old" ) 6>>"$old.lock" || true
+		mv -T "$old" "$old.dead-$$" && rm -rf "$old.dead-$$" ) 6>>"$old.lock" || true
+done
+for old in "$CACHE"/chroots/*.dead-*; do
+	[ ! -d "$old" ] || rm -rf "$old"
 done

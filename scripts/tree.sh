@@ -83,7 +83,7 @@ fi
 no_auto_gc "$LINUX"
 head=$(git -C "$LINUX" rev-parse HEAD)
 read -r old_hash old_head <"$state" 2>/dev/null || old_hash="" old_head=""
-dirty=$(git -C "$LINUX" status --porcelain --untracked-files=normal | head -n 5)
+dirty=$(git -C "$LINUX" status --porcelain --untracked-files=normal | awk 'NR <= 5')
 
 # Commits made in the work tree: fine if they are what patches/ holds.
 unexported=0
