@@ -1,20 +1,23 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # 'make bench': the Rust machine-check exit against the C exit, side by
-# side in one run, on kernels built from the same tree and config (the
-# exit is chosen at build time: the host and host-c rows), written to
-# out/bench/report.md and out/bench/plot.png:
-# - instructions executed per machine-check exit, counted by the
-#   emulated PMU around the exit (bench/instrument.patch, applied to
-#   derived copies of the two builds, never to the series);
-# - the code size of each exit and of what it calls, from the built
-#   objects (the uninstrumented host and host-c builds);
+# side in one run, on the bench-rust and bench-c kernels of
+# config/matrix.tsv (the same tree and configuration but
+# CONFIG_KVM_BOOK3S_HV_RUST_MCE: the exit is chosen at build time),
+# written to out/bench/report.md and out/bench/plot.png:
+# - the code size of each exit and of what it calls, and of the dispatch
+#   in kvmppc_handle_exit_hv(), from the bench-rust and bench-c objects;
 # - the machine check to KVM_EXIT_NMI round trip as the VMM sees it
-#   (bench/mce_bench.c), over BENCH_EVENTS (default 2000) events each;
+#   (bench/mce_bench.c), over BENCH_EVENTS (default 2000) events each,
+#   on those two kernels;
+# - instructions executed per machine-check exit, counted by the emulated
+#   PMU around the exit, on copies of the two kernels with
+#   bench/instrument.patch (never part of the series), booted after them;
 # - the workbench's own times: the edit-to-result loop, measured now
 #   ('make loop' after touching book3s_hv_mce.rs; BENCH_LOOP=0 leaves it
-#   out), and the last cold and warm 'make check', 'make check-full' and
-#   'make run' as those runs recorded them in $CACHE/runs.tsv.
+#   out), and the last passing cold and warm 'make check', 'make
+#   check-full' and 'make run' as those runs recorded them in
+#   $CACHE/runs.tsv.
 # The figures of the previous bench run are kept (previous.json) and
 # compared with this run's.
 . "$(dirname "$0")/lib.sh"
@@ -27,57 +30,70 @@ export RESULTS_DIR=$dir/results
 RESULTS=$RESULTS_DIR
 mkdir -p "$dir"
 rm -rf "$RESULTS"
+rm -f "$dir/report.md" "$dir/plot.png" "$dir/loop-seconds"
 [ ! -f "$dir/figures.json" ] || mv -f "$dir/figures.json" "$dir/previous.json"
 
 run "$S/toolchain.sh"
 run "$S/base.sh"
 run "$S/tree.sh"
-[ -z "$(git -C "$LINUX" status --porcelain --untracked-files=normal | head -n 1)" ] ||
+[ -z "$(git -C "$LINUX" status --porcelain --untracked-files=normal | awk 'NR == 1')" ] ||
 	die "linux/ has uncommitted changes; the bench measures a commit: commit them first"
-run "$S/build.sh" host
-run "$S/build.sh" host-c
 
 if [ "${BENCH_LOOP:-1}" = 1 ]; then
-	log "bench: the edit-to-result loop (touch book3s_hv_mce.rs, make loop)"
+	# The host build first, so that the loop measures an edit, not a
+	# build from nothing.
+	run "$S/build.sh" host
+	log "bench: the edit-to-result loop (touch book3s_hv_mce.rs, make loop; log: $LOGS/bench-loop.log)"
 	touch "$LINUX/arch/powerpc/kvm/book3s_hv_mce.rs"
 	t=$(date +%s)
 	run "$S/loop.sh" >"$LOGS/bench-loop.log" 2>&1 || die "the loop failed; see $LOGS/bench-loop.log"
 	echo "$(( $(date +%s) - t ))" >"$dir/loop-seconds"
 fi
 
+run "$S/build.sh" host-c
 for k in rust c; do
-	from=host
-	[ $k = rust ] || from=host-c
-	log "bench: bench-$k = $from + bench/instrument.patch"
-	derive_build "bench-$k" "$from"
-	git -C "$OUT/src-bench-$k" apply --check "$TOP/bench/instrument.patch" 2>"$LOGS/bench-apply.log" &&
-		git -C "$OUT/src-bench-$k" apply "$TOP/bench/instrument.patch" 2>>"$LOGS/bench-apply.log" ||
+	run "$S/build.sh" "bench-$k"
+done
+diff <(grep -v '^#' "$OUT/build-bench-c/.config") <(grep -v '^#' "$OUT/build-bench-rust/.config") |
+	grep '^[<>]' >"$dir/config-diff.txt" || true
+
+for k in rust c; do
+	log "bench: bench-$k-pmu = bench-$k + bench/instrument.patch"
+	derive_build "bench-$k-pmu" "bench-$k"
+	git -C "$OUT/src-bench-$k-pmu" apply --check "$TOP/bench/instrument.patch" 2>"$LOGS/bench-apply.log" &&
+		git -C "$OUT/src-bench-$k-pmu" apply "$TOP/bench/instrument.patch" 2>>"$LOGS/bench-apply.log" ||
 		die "bench/instrument.patch does not apply exactly to the series; update it (see $LOGS/bench-apply.log)"
-	BUILD_SRC=$OUT/src-bench-$k BUILD_OBJ=bench-$k run "$S/build.sh" "$from"
+	BUILD_SRC=$OUT/src-bench-$k-pmu BUILD_OBJ=bench-$k-pmu run "$S/build.sh" "bench-$k"
 done
 
 log "bench: building bench/mce_bench.c with the KVM selftests library"
-cp "$TOP/bench/mce_bench.c" "$OUT/src-bench-rust/tools/testing/selftests/kvm/powerpc/"
-SELFTESTS_SRC=$OUT/src-bench-rust SELFTESTS_OBJ=$OUT/build-bench-selftests \
+cp "$TOP/bench/mce_bench.c" "$OUT/src-bench-rust-pmu/tools/testing/selftests/kvm/powerpc/"
+SELFTESTS_SRC=$OUT/src-bench-rust-pmu SELFTESTS_OBJ=$OUT/build-bench-selftests \
 	SELFTESTS_MAKE_ARGS=TEST_GEN_PROGS_powerpc=powerpc/mce_bench run "$S/kselftests.sh"
 echo "powerpc/mce_bench -n $events" >"$dir/tests.list"
 
-for k in rust c; do
+# The round trip on the kernels as they are, then the counts on the
+# instrumented ones.
+for b in bench-rust bench-c bench-rust-pmu bench-c-pmu; do
 	TESTS_LIST=$dir/tests.list TESTS_DIR=$OUT/build-bench-selftests/kselftest/kvm \
-		SELFTESTS=all run "$S/initramfs.sh" "bench-$k"
-	BOOT_TAG=bench-$k run "$S/boot.sh" "bench-$k" powernv10 ||
-		die "the bench boot of bench-$k failed; see $LOGS/boot-bench-$k.log and $RESULTS/boot-bench-$k.res"
+		SELFTESTS=all run "$S/initramfs.sh" "$b"
+	BOOT_TAG=$b run "$S/boot.sh" "$b" powernv10 ||
+		die "the bench boot of $b failed; see $LOGS/boot-$b.log and $RESULTS/boot-$b.res"
 done
 
-log "bench: code size, from the host and host-c builds"
-for k in host host-c; do
+log "bench: code size, from the bench-rust and bench-c builds"
+for k in rust c; do
 	for f in arch/powerpc/kvm/kvm-hv.ko arch/powerpc/kvm/kvm.ko vmlinux; do
-		in_chroot llvm-nm -S --defined-only "$OUT/build-$k/$f" >"$dir/nm-$k-${f##*/}.txt"
+		in_chroot llvm-nm -S --defined-only "$OUT/build-bench-$k/$f" >"$dir/nm-bench-$k-${f##*/}.txt"
 	done
-	in_chroot llvm-objdump -dr --no-show-raw-insn "$OUT/build-$k/arch/powerpc/kvm/kvm-hv.ko" \
-		>"$dir/objdump-$k-kvm-hv.txt"
+	in_chroot llvm-objdump -dr --no-show-raw-insn "$OUT/build-bench-$k/arch/powerpc/kvm/kvm-hv.ko" \
+		>"$dir/objdump-bench-$k-kvm-hv.txt"
 done
 
-in_chroot python3 "$S/bench_report.py" --dir "$dir" --logs "$LOGS" \
-	--runs "$CACHE/runs.tsv" --events "$events" --command "make bench${BENCH_EVENTS:+ BENCH_EVENTS=$events}"
+qemu=$(in_chroot qemu-system-ppc64 --version | head -n 1)
+in_chroot python3 "$S/bench_report.py" --dir "$dir" --logs "$LOGS" --out "$OUT" \
+	--runs "$CACHE/runs.tsv" --events "$events" --qemu "$qemu" \
+	--tree "$(git -C "$LINUX" rev-parse "HEAD^{tree}")" \
+	--command "make bench${BENCH_EVENTS:+ BENCH_EVENTS=$events}" ||
+	die "bench_report.py failed; see its message above and $LOGS/boot-bench-*.log"
 log "bench: wrote $dir/report.md and $dir/plot.png"

@@ -13,10 +13,12 @@ import subprocess
 import sys
 from typing import Dict, List, Optional
 
-WARMUP = 10
 EXITS = {"rust": "kvmppc_handle_mce_exit_rust", "c": "kvmppc_handle_mce_exit"}
-BUILDS = {"rust": "host", "c": "host-c"}
-CALIBRATION = re.compile(r"wb-bench: calibration: empty (\d+), mtctr \+ 1000 x \(nop, bdnz\) (\d+)")
+DISPATCH = "kvmppc_handle_exit_hv"
+BUILDS = {"rust": "bench-rust", "c": "bench-c"}
+CALIBRATION = re.compile(r"wb-bench: calibration: empty (\d+), loop (\d+) \(2002 expected\), "
+                         r"calls (\d+) \(602 expected\)")
+COUNTED = re.compile(r"wb-bench: (\d+) exits counted, (\d+) recorded")
 
 
 def stats(values: List[float]) -> Dict[str, float]:
@@ -30,35 +32,52 @@ def stats(values: List[float]) -> Dict[str, float]:
             "min": v[0], "max": v[-1], "mean": statistics.fmean(v)}
 
 
-def read_boot(log: str) -> Dict:
-    rtt: List[int] = []
-    insns: List[int] = []
-    cal = None
+def bench_lines(log: str) -> List[str]:
+    out = []
     with open(log, encoding="utf-8", errors="replace") as f:
         for line in f:
             i = line.find("wb-bench: ")
-            if i < 0:
-                continue
-            line = line[i:].strip()
-            if line.startswith("wb-bench: rtt_ns"):
-                rtt += [int(x) for x in line.split()[2:]]
-            elif line.startswith("wb-bench: insns"):
-                insns += [int(x) for x in line.split()[2:]]
-            elif CALIBRATION.match(line):
-                m = CALIBRATION.match(line)
-                cal = {"empty": int(m.group(1)), "loop": int(m.group(2))}
-    if cal is None or not rtt or not insns:
-        sys.exit(f"{log}: no bench output (calibration {cal is not None}, "
-                 f"{len(rtt)} round trips, {len(insns)} counts)")
-    # The kernel counted the VMM's warm-up runs too.
-    insns = insns[WARMUP:]
-    net = [n - cal["empty"] for n in insns]
-    med = statistics.median(net)
-    printing = [n for n in net if n > 4 * med]
-    quiet = [n for n in net if n <= 4 * med]
-    return {"rtt_us": stats([r / 1000 for r in rtt]), "insns": stats(net),
-            "insns_quiet": stats(quiet), "insns_printing": stats(printing),
-            "calibration": cal, "raw_rtt_us": [r / 1000 for r in rtt], "raw_insns": net}
+            if i >= 0:
+                out.append(line[i:].strip())
+    return out
+
+
+def read_rtt(log: str, events: int) -> Dict:
+    """The round trips mce_bench timed on an uninstrumented kernel."""
+    rtt: List[int] = []
+    for line in bench_lines(log):
+        if line.startswith("wb-bench: rtt_ns"):
+            rtt += [int(x) for x in line.split()[2:]]
+    if len(rtt) != events:
+        sys.exit(f"{log}: {len(rtt)} round trips, {events} expected")
+    return {"rtt_us": stats([r / 1000 for r in rtt]), "raw_rtt_us": [r / 1000 for r in rtt]}
+
+
+def read_counts(log: str, events: int) -> Dict:
+    """The instructions the instrumented kernel counted per exit, less the
+    calibration's empty region, each marked whether the exit printed."""
+    raw: List[str] = []
+    cal = counted = None
+    for line in bench_lines(log):
+        if line.startswith("wb-bench: insns"):
+            raw += line.split()[2:]
+        elif CALIBRATION.match(line):
+            m = CALIBRATION.match(line)
+            cal = {"empty": int(m.group(1)), "loop": int(m.group(2)), "calls": int(m.group(3))}
+        elif COUNTED.match(line):
+            m = COUNTED.match(line)
+            counted = (int(m.group(1)), int(m.group(2)))
+    if cal is None or counted is None:
+        sys.exit(f"{log}: no calibration or no count summary (not an instrumented kernel?)")
+    # The counts were cleared after the VMM's warm-up: exactly its events.
+    if counted != (events, events) or len(raw) != events:
+        sys.exit(f"{log}: {counted[0]} exits counted, {counted[1]} recorded, {len(raw)} read; "
+                 f"{events} expected")
+    net = [int(x.rstrip("p")) - cal["empty"] for x in raw]
+    printing = [int(x.rstrip("p")) - cal["empty"] for x in raw if x.endswith("p")]
+    quiet = [int(x) - cal["empty"] for x in raw if not x.endswith("p")]
+    return {"insns": stats(net), "insns_quiet": stats(quiet), "insns_printing": stats(printing),
+            "calibration": cal, "raw_insns": net}
 
 
 def symbols(path: str, local: bool = False) -> Dict[str, int]:
@@ -99,7 +118,11 @@ def code_size(dir_: str, build_dir: str, kind: str) -> Dict:
     """The exit's bytes, and the bytes of what it calls: the layer it needs
     of its own (static functions of kvm-hv, kernel-crate Rust functions
     and Rust helpers, followed into what they call) is added; the C
-    kernel API both exits use is listed, not added."""
+    kernel API both exits use, and Rust's core and alloc (panics,
+    formatting), are listed, not added; so are calls to local code named
+    by a section (".text..."), whose size nm cannot give. The dispatch in
+    kvm-hv's kvmppc_handle_exit_hv() is given on its own: its size
+    differs between the two kernels only by how each calls its exit."""
     b = BUILDS[kind]
     ko = symbols(os.path.join(dir_, f"nm-{b}-kvm-hv.ko.txt"))
     ko_local = symbols(os.path.join(dir_, f"nm-{b}-kvm-hv.ko.txt"), local=True)
@@ -113,32 +136,38 @@ def code_size(dir_: str, build_dir: str, kind: str) -> Dict:
     own = ko[sym]
     layer: Dict[str, int] = {}
     api: Dict[str, Optional[int]] = {}
-    todo = [(c, "kvm-hv.ko") for c in calls_in(ko_dis, sym)]
+    todo = calls_in(ko_dis, sym)
     vml_dis_cache: Dict[str, str] = {}
     while todo:
-        c, where = todo.pop(0)
+        c = todo.pop(0)
         if c in layer or c in api:
             continue
-        if c.startswith("_R") or c.startswith("rust_helper_") or c in ko_local:
-            size = ko.get(c) or vml.get(c) or 0
-            layer[c] = size
+        if c.startswith("."):
+            api[c] = None
+        elif c.startswith("_R") and re.match(r"(core|alloc)::", demangle([c]).get(c, "")):
+            api[c] = ko.get(c) or vml.get(c)
+        elif c.startswith("_R") or c.startswith("rust_helper_") or c in ko_local:
+            layer[c] = ko.get(c) or vml.get(c) or 0
             if c in vml and c not in ko:
                 if c not in vml_dis_cache:
                     p = subprocess.run(["llvm-objdump", "-d", "--no-show-raw-insn",
                                         f"--disassemble-symbols={c}",
                                         os.path.join(build_dir, "vmlinux")],
-                                       capture_output=True, text=True)
+                                       capture_output=True, text=True, check=False)
+                    if p.returncode != 0:
+                        sys.exit(f"llvm-objdump --disassemble-symbols={c} failed: {p.stderr.strip()}")
                     vml_dis_cache[c] = p.stdout
-                todo += [(x, "vmlinux") for x in calls_in(vml_dis_cache[c], c)]
+                todo += calls_in(vml_dis_cache[c], c)
             else:
-                todo += [(x, "kvm-hv.ko") for x in calls_in(ko_dis, c)]
+                todo += calls_in(ko_dis, c)
         else:
             api[c] = ko.get(c) or kvm.get(c) or vml.get(c)
-    names = demangle(list(layer))
+    names = demangle(list(layer) + list(api))
     return {"symbol": sym, "bytes": own, "layer_bytes": sum(layer.values()),
             "total_bytes": own + sum(layer.values()),
             "layer": {names.get(k, k): v for k, v in layer.items()},
-            "c_api": api}
+            "c_api": {names.get(k, k): v for k, v in api.items()},
+            "dispatch_bytes": ko.get(DISPATCH)}
 
 
 def runs(path: str) -> Dict[str, Dict]:
@@ -187,7 +216,8 @@ def plot(fig_path: str, data: Dict, sizes: Dict) -> None:
     ax[0].boxplot([data[k]["raw_insns"] for k in kinds], tick_labels=labels, whis=(10, 90),
                   showfliers=True)
     ax[0].set_yscale("log")
-    ax[0].set_title("Instructions per machine-check exit\n(box: quartiles, whiskers: p10-p90)")
+    ax[0].set_title("Instructions per machine-check exit\n(box: quartiles, whiskers: p10-p90;"
+                    " high: exits that printed)")
     ax[1].boxplot([data[k]["raw_rtt_us"] for k in kinds], tick_labels=labels, whis=(10, 90),
                   showfliers=False)
     ax[1].set_title("Machine check to KVM_EXIT_NMI, as the VMM sees it (us)")
@@ -203,15 +233,20 @@ def plot(fig_path: str, data: Dict, sizes: Dict) -> None:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
-    ap.add_argument("--dir", required=True)
-    ap.add_argument("--logs", required=True)
-    ap.add_argument("--runs", required=True)
+    ap.add_argument("--dir", required=True, help="out/bench")
+    ap.add_argument("--logs", required=True, help="out/logs, with the bench boots' consoles")
+    ap.add_argument("--out", required=True, help="out/, with the bench builds")
+    ap.add_argument("--runs", required=True, help="the cache's runs.tsv")
     ap.add_argument("--events", type=int, required=True)
+    ap.add_argument("--qemu", default="")
+    ap.add_argument("--tree", default="", help="the tree id measured")
     ap.add_argument("--command", default="make bench")
     a = ap.parse_args()
-    data = {k: read_boot(os.path.join(a.logs, f"boot-bench-{k}.log")) for k in ("rust", "c")}
-    sizes = {k: code_size(a.dir, os.path.join(os.path.dirname(a.dir), f"build-{BUILDS[k]}"), k)
-             for k in ("rust", "c")}
+    data = {}
+    for k in ("rust", "c"):
+        data[k] = read_rtt(os.path.join(a.logs, f"boot-bench-{k}.log"), a.events)
+        data[k].update(read_counts(os.path.join(a.logs, f"boot-bench-{k}-pmu.log"), a.events))
+    sizes = {k: code_size(a.dir, os.path.join(a.out, f"build-{BUILDS[k]}"), k) for k in ("rust", "c")}
     times = runs(a.runs)
     loop = None
     if os.path.exists(os.path.join(a.dir, "loop-seconds")):
@@ -221,85 +256,98 @@ def main() -> int:
     if os.path.exists(os.path.join(a.dir, "previous.json")):
         with open(os.path.join(a.dir, "previous.json"), encoding="utf-8") as f:
             prev = json.load(f)
+    with open(os.path.join(a.dir, "config-diff.txt"), encoding="utf-8") as f:
+        config_diff = [line.rstrip("\n") for line in f]
 
-    figures = {k: {m: data[k][m] for m in ("insns", "insns_quiet", "insns_printing", "rtt_us",
-                                           "calibration")} for k in data}
-    for k in figures:
+    figures: Dict = {k: {m: data[k][m] for m in ("insns", "insns_quiet", "insns_printing", "rtt_us",
+                                                 "calibration")} for k in data}
+    for k in ("rust", "c"):
         figures[k]["size"] = sizes[k]
-    figures["loop_seconds"] = loop
-    figures["runs"] = times
+    figures.update({"loop_seconds": loop, "runs": times, "tree": a.tree, "qemu": a.qemu,
+                    "events": a.events, "config_diff": config_diff})
     with open(os.path.join(a.dir, "figures.json"), "w", encoding="utf-8") as f:
         json.dump(figures, f, indent=1)
     plot(os.path.join(a.dir, "plot.png"), data, sizes)
 
     r, c = data["rust"], data["c"]
-    cal = r["calibration"]
-    exact = all(data[k]["calibration"]["loop"] - data[k]["calibration"]["empty"] == 2001
+    exact = all(data[k]["calibration"]["loop"] == 2002 and data[k]["calibration"]["calls"] == 602
                 for k in data)
-    md = [f"# The Rust machine-check exit against the C exit\n",
-          f"`{a.command}`: the host kernel (Rust exit) and the host-c kernel (C exit), built from",
-          "the same tree and configuration, each with bench/instrument.patch, booted on",
-          f"`-M powernv10` (QEMU TCG); {a.events} machine checks each with FWNMI on.\n",
+    cal = r["calibration"]
+    rq, cq = r["insns_quiet"], c["insns_quiet"]
+    md = ["# The Rust machine-check exit against the C exit\n",
+          f"`{a.command}`, tree {a.tree[:12]}, {a.qemu}, `-M powernv10` (TCG), {a.events} machine",
+          "checks per kernel with FWNMI on, after 10 that are not counted. The kernels: bench-rust",
+          "and bench-c of config/matrix.tsv, built from the same tree; their configurations differ",
+          "only in: " + ", ".join(
+              f"`{x[2:]}` ({'bench-rust' if x.startswith('>') else 'bench-c'} only)"
+              for x in config_diff) + ".\n",
           "## Instructions per exit\n",
           "Counted by PMC5 (instructions completed) of the emulated PMU, from just before the",
-          "exit's dispatch in `kvmppc_handle_exit_hv()` to just after it, interrupts hard-disabled.",
-          "QEMU's TCG adds a translation block's instructions to PMC5 when the block ends; the",
-          "instrumentation starts the count with an `mtspr` to MMCR0 and stops it with `isync`,",
-          "both of which end a block, so the count between them is exact. The calibration checks",
-          f"it: an empty region counts {cal['empty']} (subtracted below), and a loop of `mtctr` and",
-          f"1000 x (`nop`, `bdnz`) counts {cal['loop']} = {cal['empty']} + {cal['loop'] - cal['empty']}",
-          "(2001 expected): " + ("exact, in both kernels.\n" if exact else
-                                 "**NOT exact: the counts below are approximate.**\n"),
-          "| exit | median | p10 | p90 | min | max | exits that printed the report (median) |",
-          "| --- | --- | --- | --- | --- | --- | --- |"]
+          "exit's dispatch in `kvmppc_handle_exit_hv()` to just after it, interrupts hard-disabled",
+          "(bench/instrument.patch, on copies of the two kernels). The Rust dispatch includes the",
+          "`kvmhv_nestedv2_cached_reload()` the C exit makes inside `__kvmppc_get_msr_hv()`. The",
+          f"count of the empty bracket, {cal['empty']}, is subtracted. Calibration, in both kernels:",
+          f"a loop of 2002 instructions counts {r['calibration']['loop']} and {c['calibration']['loop']},",
+          "one of 602 with calls, returns, loads and stores counts "
+          f"{r['calibration']['calls']} and {c['calibration']['calls']}: "
+          + ("the counts are exact.\n" if exact else "**NOT exact: the counts below are approximate.**\n"),
+          "An exit \"printed\" when the ratelimit let it report (10 per 5 s); the report goes to the",
+          "console, through OPAL, whose instructions are counted too. The exits that did not print",
+          "are the exit's own cost.\n",
+          "| exit | exits that did not print: median | p10 | p90 | exits that printed: n | median |",
+          "| --- | --- | --- | --- | --- | --- |"]
     for k, label in (("rust", "Rust"), ("c", "C")):
-        s, p = data[k]["insns"], data[k]["insns_printing"]
-        md.append(f"| {label} | {s['median']:g} | {s['p10']:g} | {s['p90']:g} | {s['min']:g} | "
-                  f"{s['max']:g} | {p.get('n', 0)} ({p.get('median', 0):g}) |")
-    md += ["", "Most exits do not print (the host report is ratelimited to 10 per 5 s); the",
-           "median is the exit without the report. Rust minus C, median: "
-           f"{r['insns']['median'] - c['insns']['median']:+g} instructions.",
+        q, p = data[k]["insns_quiet"], data[k]["insns_printing"]
+        md.append(f"| {label} | {q.get('median', 0):g} | {q.get('p10', 0):g} | {q.get('p90', 0):g} | "
+                  f"{p.get('n', 0)} | {p.get('median', 0):g} |")
+    md += ["", "Rust minus C, median of the exits that did not print: "
+           f"{rq.get('median', 0) - cq.get('median', 0):+g} instructions.",
            "", "## Code size\n",
            "The exit function in kvm-hv.ko, plus the abstraction layer it calls that exists for",
            "it (kernel-crate Rust functions and Rust helpers in vmlinux, followed into what they",
-           "call). The C kernel functions both exits call are listed, not added.\n",
-           "| exit | function | bytes | abstraction layer bytes | total |",
-           "| --- | --- | --- | --- | --- |"]
+           "call). The C kernel functions both exits call, and Rust's core and alloc, are listed,",
+           "not added. The module's call stubs (one per function called in vmlinux) are not",
+           "counted. The dispatch column is all of `kvmppc_handle_exit_hv()`, for its difference.\n",
+           "| exit | function | bytes | abstraction layer bytes | total | kvmppc_handle_exit_hv bytes |",
+           "| --- | --- | --- | --- | --- | --- |"]
     for k, label in (("rust", "Rust"), ("c", "C")):
         s = sizes[k]
         md.append(f"| {label} | `{s['symbol']}` | {s.get('bytes')} | {s.get('layer_bytes', 0)} | "
-                  f"{s.get('total_bytes', s.get('bytes'))} |")
+                  f"{s.get('total_bytes', s.get('bytes'))} | {s.get('dispatch_bytes')} |")
     for k, label in (("rust", "Rust"), ("c", "C")):
         s = sizes[k]
         if s.get("layer"):
             md.append(f"\n{label} exit's abstraction layer: " + ", ".join(
                 f"`{n}` {v}" for n, v in s["layer"].items()))
         if s.get("c_api"):
-            md.append(f"\n{label} exit's C calls: " + ", ".join(
+            md.append(f"\n{label} exit's other calls (listed, not added): " + ", ".join(
                 f"`{n}` {v}" for n, v in s["c_api"].items()))
     md += ["", "## Machine check to KVM_EXIT_NMI (as the VMM sees it)\n",
-           "`bench/mce_bench.c`: the time of each KVM_RUN that returns KVM_EXIT_NMI, in",
-           "microseconds of the x86 host running QEMU; it includes the emulated guest entry,",
-           "the access, the machine check and the exit. Wall time under TCG: compare the two",
-           "exits within one run, not across machines.\n",
+           "`bench/mce_bench.c` on the uninstrumented kernels: the time of each KVM_RUN that",
+           "returns KVM_EXIT_NMI, in microseconds of the x86 host running QEMU; it includes the",
+           "emulated guest entry, the access, the machine check and the exit. Wall time under",
+           "TCG, the two kernels booted one after the other: compare them within one run, not",
+           "across machines.\n",
            "| exit | n | median | p10 | p90 | min | max |", "| --- | --- | --- | --- | --- | --- | --- |"]
     for k, label in (("rust", "Rust"), ("c", "C")):
         s = data[k]["rtt_us"]
         md.append(f"| {label} | {s['n']} | {s['median']:.1f} | {s['p10']:.1f} | {s['p90']:.1f} | "
                   f"{s['min']:.1f} | {s['max']:.1f} |")
     md += ["", "## Against the previous bench run\n",
-           "A figure agrees when each run's median lies within the other's p10..p90.\n"]
+           "A figure agrees when each run's median lies within the other's p10..p90. The",
+           "instruction counts of one tree are deterministic, so for them that means equal"
+           + (f" (previous run: tree {prev.get('tree', '?')[:12]}, {prev.get('qemu', '?')})." if prev else "."),
+           ""]
     for k, label in (("rust", "Rust"), ("c", "C")):
         pk = prev.get(k, {})
-        md.append(f"- {label}, instructions: {agrees(figures[k]['insns'], pk.get('insns', {}))}; "
+        md.append(f"- {label}, instructions: {agrees(figures[k]['insns_quiet'], pk.get('insns_quiet', {}))}; "
                   f"round trip: {agrees(figures[k]['rtt_us'], pk.get('rtt_us', {}))}")
     md += ["", "## The workbench's own times\n",
            f"- edit to result (`touch arch/powerpc/kvm/book3s_hv_mce.rs; make loop`, powernv10, "
            f"measured by this bench): {mmss(loop)}"]
     for key in sorted(times):
         t = times[key]
-        md.append(f"- `make {key.split(' ')[0]}`{(' ' + ' '.join(key.split(' ')[1:])) if ' ' in key else ''}: "
-                  f"{mmss(t['seconds'])}, {t['result']} (run {t['run']}, {t['clone']})")
+        md.append(f"- `make {key}`: {mmss(t['seconds'])}, {t['result']} (run {t['run']}, {t['clone']})")
     md += ["", "![plot](plot.png)", ""]
     with open(os.path.join(a.dir, "report.md"), "w", encoding="utf-8") as f:
         f.write("\n".join(md))

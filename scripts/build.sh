@@ -214,8 +214,9 @@ echo "$after" >"$obj/.wb-source"
 log "build[$name]: done in $(( $(date +%s) - start )) s${hits:+ ($hits)}"
 
 # Keep a clean build of linux/ that warned of nothing as the row's
-# snapshot, in place of an older one.
+# snapshot, in place of an older one (the kernels 'make check' builds).
 if [ -z "${BUILD_SRC:-}" ] && [ "$after" != dirty ] && [ ! -s "$obj/.wb-rust-warnings" ] &&
+	{ [ "$M_TIER" = default ] || [ "$M_TIER" = full ]; } &&
 	! { [ -f "$snap/.wb-snapshot-files" ] &&
 		git -C "$src" ls-tree -r HEAD | cmp -s - "$snap/.wb-snapshot-files" &&
 		cmp -s "$obj/.config" "$snap/.config"; }; then
