@@ -51,7 +51,7 @@ stop_qemu() {
 	pid=$(cat "$pidfile" 2>/dev/null) || return 0
 	if ours "$pid"; then
 		kill -TERM "$pid" 2>/dev/null || true
-		for i in 1 2 3 4 5 6 7 8 9 10; do
+		for _ in 1 2 3 4 5 6 7 8 9 10; do
 			sleep 0.2
 			ours "$pid" || break
 		done
@@ -90,13 +90,19 @@ start=$(date +%s)
 rc=0
 run run_qemu || rc=$?
 # QEMU 10.0's XIVE model sometimes trips its own assertion while skiboot
-# sets up interrupts, before Linux runs. That is QEMU failing, not the
-# kernel: say so and boot once more. Any other failure stands.
-if [ $rc -ne 0 ] && grep -q "Assertion .* failed" "$clog.qemu" &&
-	! grep -q "Linux version" "$clog"; then
-	log "boot[$tag]: QEMU aborted before Linux started ($(grep -m1 "Assertion" "$clog.qemu")); booting once more"
-	mv "$clog.qemu" "$clog.qemu.1"
-	mv "$clog" "$clog.1"
+# sets up interrupts, and a powernv9 boot now and then stops in skiboot
+# and ends (exit 0: the machine reset, which -no-reboot turns into an
+# exit) a minute later, both before Linux runs. That is the emulated
+# machine failing, not the kernel: say so and boot once more, keeping the
+# first attempt's logs as *.1. A timeout, and any failure once Linux has
+# started, stands.
+if [ $rc -ne 124 ] && [ $rc -ne 137 ] && [ -z "$WB_INTERRUPTED" ] &&
+	! grep -qs "Linux version" "$clog"; then
+	why1="exit $rc"
+	! grep -qs "Assertion .* failed" "$clog.qemu" || why1="$(grep -m1 "Assertion" "$clog.qemu")"
+	log "boot[$tag]: the machine ended before Linux started ($why1; logs kept as $clog.1 and $clog.qemu.1); booting once more"
+	mv -f "$clog.qemu" "$clog.qemu.1" 2>/dev/null || true
+	mv -f "$clog" "$clog.1" 2>/dev/null || true
 	rc=0
 	run run_qemu || rc=$?
 fi
