@@ -90,7 +90,7 @@ for k in rust c; do
 		>"$dir/objdump-bench-$k-kvm-hv.txt"
 done
 
-qemu=$(in_chroot qemu-system-ppc64 --version | head -n 1)
+qemu=$(in_chroot qemu-system-ppc64 --version | awk 'NR == 1')
 in_chroot python3 "$S/bench_report.py" --dir "$dir" --logs "$LOGS" --out "$OUT" \
 	--runs "$CACHE/runs.tsv" --events "$events" --qemu "$qemu" \
 	--tree "$(git -C "$LINUX" rev-parse "HEAD^{tree}")" \

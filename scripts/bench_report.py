@@ -185,6 +185,8 @@ def runs(path: str) -> Dict[str, Dict]:
             run_id, cmd, cold, secs, clone, summary = p[:6]
             if len(p) >= 8 and (p[6] != "0" or p[7] != "0"):
                 continue
+            if len(p) < 8 and not re.match(r"\d+ passed, 0 failed", summary):
+                continue
             key = cmd if cold == "-" else f"{cmd} ({'cold' if cold == 'yes' else 'warm'})"
             out[key] = {"run": run_id, "seconds": int(secs), "clone": clone, "result": summary}
     return out

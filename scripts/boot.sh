@@ -44,7 +44,7 @@ rm -f "$pidfile"
 # process the pidfile names, if it is still this boot's QEMU (its command
 # line names this pidfile), checked again before it is killed outright.
 ours() {
-	[ -n "$1" ] && tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null | grep -qF -- "-pidfile $pidfile "
+	[ -n "$1" ] && { tr '\0' ' ' <"/proc/$1/cmdline"; } 2>/dev/null | grep -qF -- "-pidfile $pidfile "
 }
 stop_qemu() {
 	local pid i
@@ -94,9 +94,12 @@ run run_qemu || rc=$?
 # and ends (exit 0: the machine reset, which -no-reboot turns into an
 # exit) a minute later, both before Linux runs. That is the emulated
 # machine failing, not the kernel: say so and boot once more, keeping the
-# first attempt's logs as *.1. A timeout, and any failure once Linux has
-# started, stands.
+# first attempt's logs as *.1. (A kernel that dies before its console
+# comes up is booted twice, and fails.) A timeout, a QEMU stopped by a
+# signal (Ctrl-C reaches it before this script's trap), and any failure
+# once Linux has started, stand.
 if [ $rc -ne 124 ] && [ $rc -ne 137 ] && [ -z "$WB_INTERRUPTED" ] &&
+	! grep -qs "terminating on signal" "$clog.qemu" &&
 	! grep -qs "Linux version" "$clog"; then
 	why1="exit $rc"
 	! grep -qs "Assertion .* failed" "$clog.qemu" || why1="$(grep -m1 "Assertion" "$clog.qemu")"

@@ -81,36 +81,36 @@ rm -f "$obj/.wb-from-snapshot"
 # files whose content differs from the snapshot's tree are dated now, so
 # kbuild compiles just those and what depends on them; a different
 # configuration is made anew by the configure step below, in place.
-# FORCE=1 compiles everything of the clone itself.
+# FORCE=1 does not use the snapshot (ccache still serves what it holds).
 #
-# Both copies below are made beside the object directory and renamed into
-# place: an interrupted copy never looks like a build (cp -a dates a file
-# when it is written whole, so a cut-off object would look up to date).
-copy_objdir() {
-	rm -rf "$obj.new"
-	cp -a "$1" "$obj.new"
-	rm -rf "$obj"
-	mv -T "$obj.new" "$obj"
-}
+# Both copies below are made beside the object directory, and renamed
+# into place only when ready (for the snapshot: once the sources that
+# differ are dated now): an interrupted copy never looks like a build
+# (cp -a dates a file when it is written whole, so a cut-off object would
+# look up to date).
 snap=$CACHE/objdirs/$name.$tool
 if [ ! -f "$obj/.config" ] && [ -z "${BUILD_SRC:-}" ] && [ "$before" != dirty ] &&
 	[ "${FORCE:-0}" != 1 ] &&
 	[ -f "$src/.git/wb-dated-back" ] && [ -f "$snap/.wb-snapshot-files" ]; then
+	new=$obj.new
+	rm -rf "$new"
 	(
 		flock -s 6
-		copy_objdir "$snap"
+		cp -a "$snap" "$new"
 	) 6>>"$CACHE/objdirs.lock"
-	git -C "$src" ls-tree -r HEAD >"$obj/.wb-files-now"
+	git -C "$src" ls-tree -r HEAD >"$new/.wb-files-now"
 	awk -F'\t' 'NR == FNR { had[$2] = $1; next } had[$2] != $1 { print $2 }' \
-		"$obj/.wb-snapshot-files" "$obj/.wb-files-now" >"$obj/.wb-files-changed"
-	changed=$(wc -l <"$obj/.wb-files-changed")
-	(cd "$src" && xargs -r -d '\n' touch -c <"$obj/.wb-files-changed")
+		"$new/.wb-snapshot-files" "$new/.wb-files-now" >"$new/.wb-files-changed"
+	changed=$(wc -l <"$new/.wb-files-changed")
+	(cd "$src" && xargs -r -d '\n' touch -c <"$new/.wb-files-changed")
 	if [ "$changed" = 0 ]; then
 		# The very tree: the objects are another run's, and reported so.
-		cp "$obj/.wb-snapshot-origin" "$obj/.wb-from-snapshot"
+		cp "$new/.wb-snapshot-origin" "$new/.wb-from-snapshot"
 	fi
-	log "build[$name]: starting from the cache's snapshot ($(cat "$obj/.wb-snapshot-origin")); $changed files differ"
-	rm -f "$obj/.wb-snapshot-origin" "$obj/.wb-snapshot-files" "$obj/.wb-files-now" "$obj/.wb-files-changed"
+	log "build[$name]: starting from the cache's snapshot ($(cat "$new/.wb-snapshot-origin")); $changed files differ"
+	rm -f "$new/.wb-snapshot-origin" "$new/.wb-snapshot-files" "$new/.wb-files-now" "$new/.wb-files-changed"
+	rm -rf "$obj"
+	mv -T "$new" "$obj"
 fi
 
 # A new object directory starts as a copy of its seed's (config/matrix.tsv)
@@ -120,8 +120,11 @@ fi
 if [ ! -f "$obj/.config" ] && [ -n "$M_SEED" ] && [ -z "${BUILD_SRC:-}" ] && [ "$before" != dirty ] &&
 	[ "$(cat "$OUT/build-$M_SEED/.wb-source" 2>/dev/null)" = "$before" ]; then
 	log "build[$name]: starting from a copy of out/build-$M_SEED"
-	copy_objdir "$OUT/build-$M_SEED"
-	rm -f "$obj/.wb-source" "$obj/.wb-config-stamp"
+	rm -rf "$obj.new"
+	cp -a "$OUT/build-$M_SEED" "$obj.new"
+	rm -f "$obj.new/.wb-source" "$obj.new/.wb-config-stamp" "$obj.new/.wb-from-snapshot"
+	rm -rf "$obj"
+	mv -T "$obj.new" "$obj"
 fi
 
 : >"$blog"

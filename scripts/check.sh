@@ -123,7 +123,7 @@ for name in $(matrix_names "$TIER"); do
 	elif [ "$name" = host ]; then
 		# Counted as not run, not silently left out.
 		for what in "runner self-checks" "Rust checks" "mutants"; do
-			res "$what" SKIP "not run: the host kernel's build or initramfs failed; see $LOGS/build-host.log"
+			res "$what" SKIP "not run: the host kernel's build or initramfs failed; see $LOGS/step-build-host.log and $LOGS/step-initramfs-host.log"
 		done
 	fi
 done

@@ -433,8 +433,9 @@ rust_warnings() {
 # remove_rust_objects OBJDIR: remove every object rustc or clippy-driver
 # made there, so the next build compiles (and warns) again.
 remove_rust_objects() {
-	find "$1" -name '.*.cmd' -print0 | xargs -0 -r grep -l -E '(rustc|clippy-driver) ' 2>/dev/null |
-		sed -E 's|/\.([^/]*)\.cmd$|/\1|' | xargs -r -d '\n' rm -f
+	find "$1" -name '.*.cmd' -print0 |
+		{ xargs -0 -r grep -lZ -E '(rustc|clippy-driver) ' 2>/dev/null || true; } |
+		sed -z -E 's|/\.([^/]*)\.cmd$|/\1|' | xargs -0 -r rm -f
 }
 
 # derive_build NEW FROM: start out/build-NEW as a copy of out/build-FROM,
@@ -455,8 +456,9 @@ derive_build() {
 	# Record the new times in the index: git would take every file for
 	# changed, and 'git checkout -- .' would write them all anew.
 	git -C "$OUT/src-$new" update-index -q --refresh >/dev/null || true
-	rm -rf "$OUT/build-$new"
-	cp -a "$OUT/build-$from" "$OUT/build-$new"
+	rm -rf "$OUT/build-$new" "$OUT/build-$new.new"
+	cp -a "$OUT/build-$from" "$OUT/build-$new.new"
+	mv -T "$OUT/build-$new.new" "$OUT/build-$new"
 }
 
 # A second checkout of linux/ (a git worktree) at $1 on revision $2,

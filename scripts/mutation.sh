@@ -25,6 +25,7 @@ head=$(git -C "$LINUX" rev-parse HEAD)
 run "$TOP/scripts/kselftests.sh" >"$LOGS/mutation-selftests.log" 2>&1 ||
 	die "building the KVM selftests failed; see $LOGS/mutation-selftests.log"
 matrix_row host
+tool=$(toolid)
 recipe=$(hash_files "$TOP"/scripts/{lib,build,boot,initramfs,kselftests,mutation}.sh "$TOP/scripts/report.py" \
 	"$TOP/initramfs/init.c" "$TOP"/config/{matrix.tsv,selftests.txt,kunit-suites.txt} \
 	"${M_FRAG_FILES[@]}")
@@ -42,7 +43,7 @@ for m in "${mutants[@]}"; do
 	tests=$(sed -n 's/^Selftests: //p' "$m" | head -n 1)
 	[ -n "$name" ] && [ ${#musts[@]} -gt 0 ] ||
 		{ res "$id: caught" FAIL "$m names no 'Mutant:' or no 'Must-fail:'"; continue; }
-	key=$(hash_of "$(toolid)" "$recipe" "$tree" "$(sha256_of "$m")" \
+	key=$(hash_of "$tool" "$recipe" "$tree" "$(sha256_of "$m")" \
 		"${BOOT_TIMEOUT:-}" "${BOOT_SMP:-}" "${BOOT_APPEND:-}" "${BOOT_QEMU_EXTRA:-}")
 	if cache_get mutation "$key"; then
 		log "mutation: $id cached: $name"

@@ -24,6 +24,7 @@ mapfile -t commits < <(git -C "$LINUX" rev-list --reverse "$BASE_TAG..HEAD")
 git -C "$LINUX" diff --quiet HEAD ||
 	log "perpatch: linux/ has uncommitted changes; they are not part of any commit built here"
 matrix_row perpatch
+tool=$(toolid)
 scratch=$OUT/scratch-src
 recipe=$(hash_files "$TOP"/scripts/{lib,build,perpatch,kselftests}.sh \
 	"$TOP/config/matrix.tsv" "${M_FRAG_FILES[@]}")
@@ -35,7 +36,7 @@ for c in "${commits[@]}"; do
 	subject=$(git -C "$LINUX" log -1 --format=%s "$c")
 	selftests=$(git -C "$LINUX" diff-tree --no-commit-id --name-only -r "$c" -- \
 		tools/testing/selftests/kvm | awk 'NR == 1')
-	key=$(hash_of "$(toolid)" "$recipe" "$(git -C "$LINUX" rev-parse "$c^{tree}")" "${selftests:+selftests}" \
+	key=$(hash_of "$tool" "$recipe" "$(git -C "$LINUX" rev-parse "$c^{tree}")" "${selftests:+selftests}" \
 		"$n/${#commits[@]} $subject")
 	if cache_get perpatch "$key"; then
 		log "perpatch: $n/${#commits[@]} cached: $subject"

@@ -20,6 +20,7 @@ dest=${1:-$pins}
 root=""
 for d in "$CACHE"/chroots/*/; do
 	d=${d%/}
+	case $d in *.dead-* | *.new) continue ;; esac
 	[ -f "$d/.wb-ready" ] && [ -x "$d/usr/bin/apt-get" ] || continue
 	exec 5>>"$d.lock"
 	flock -s 5
@@ -65,8 +66,12 @@ apt_in() {
 		-o Dir::State::Lists=/var/tmp/wb-repin/lists \
 		-o Dir::Cache::Archives=/var/tmp/wb-repin/archives \
 		-o Dir::Cache::pkgcache= -o Dir::Cache::srcpkgcache= \
-		-o Acquire::http::Timeout=60 -o Acquire::Retries=3
+		-o Acquire::http::Timeout=60 -o Acquire::Retries=3 \
+		-o Acquire::Check-Valid-Until="$valid_until"
 }
+# A snapshot archive serves Release files whose Valid-Until has passed.
+valid_until=true
+case $MIRROR in *snapshot.debian.org*) valid_until=false ;; esac
 log "repin: reading the index of $MIRROR ($SUITE)"
 run apt_in apt-get -q update >"$work/update.log" 2>&1 || {
 	cp "$work/update.log" "$CACHE/repin-update.log"

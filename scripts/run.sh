@@ -35,6 +35,6 @@ for m in $M_MACHINES; do
 done
 secs=$(( $(date +%s) - t0 ))
 line=$(summary | tail -n 1) || true
-printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$WB_RUN_ID" run "$cold" "$secs" "$TOP" "$line" "$rc" 0 >>"$CACHE/runs.tsv"
+printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$WB_RUN_ID" run "$cold" "$secs" "$TOP" "$line" "$rc" "${FORCE:-0}" >>"$CACHE/runs.tsv"
 log "run: $line in $((secs / 60)) min $((secs % 60)) s"
 exit $rc

@@ -19,13 +19,14 @@ stage_begin rust "$LOGS/step-rust.log"
 # Through kmake.sh: with the build's own make arguments (CLIPPY=1), as a
 # different compiler command would rebuild the proc macros, and with them
 # the kernel crate, twice per run.
-kmake() { run "$TOP/scripts/kmake.sh" "$name" "$@"; }
+kmake() { KMAKE_READONLY=1 run "$TOP/scripts/kmake.sh" "$name" "$@"; }
 
 src=$(cat "$obj/.wb-source" 2>/dev/null || echo dirty)
+tool=$(toolid)
 key=""
 if [ "$src" != dirty ] && [ "$src" = "$(git -C "$LINUX" rev-parse HEAD)" ] &&
 	[ -z "$(git -C "$LINUX" status --porcelain --untracked-files=normal | head -n 1)" ]; then
-	key=$(hash_of "$(toolid)" "$(git -C "$LINUX" rev-parse "HEAD^{tree}")" \
+	key=$(hash_of "$tool" "$(git -C "$LINUX" rev-parse "HEAD^{tree}")" \
 		"$(sha256_of "$obj/.config")" "$(hash_files "$TOP"/scripts/{rustcheck,kmake,lib}.sh \
 		"$TOP/config/matrix.tsv")")
 	if cache_get rustcheck "$key"; then

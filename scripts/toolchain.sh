@@ -8,7 +8,9 @@
 #
 # debootstrap checks the suite's Release file against the host's Debian
 # archive keyring (it stops if it cannot), and apt in the chroot checks
-# every package it downloads against it.
+# every package it downloads from the mirror against it. The kept
+# packages (below) were checked so when downloaded; apt trusts their
+# local repository, and each is checked to be a whole package first.
 #
 # Every .deb downloaded is kept in $CACHE/debs, which is also offered to
 # apt as a local repository: a pinned version that the mirror no longer
@@ -57,7 +59,8 @@ packages_of() {
 reuse() {
 	[ -f "$ROOT/.wb-ready" ] || return 1
 	if [ ! -s "$ROOT/.wb-packages" ]; then
-		packages_of "$ROOT" >"$ROOT/.wb-packages.$$"
+		packages_of "$ROOT" >"$ROOT/.wb-packages.$$" ||
+			die "cannot list the packages of $ROOT"
 		mv -f "$ROOT/.wb-packages.$$" "$ROOT/.wb-packages"
 	fi
 	log "toolchain: reusing $ROOT"
@@ -116,7 +119,8 @@ index_debs() {
 	: >"$debs/Packages.new"
 	for d in "$debs"/*.deb; do
 		[ -f "$d" ] || continue
-		if ! ctl=$(dpkg-deb -f "$d" 2>/dev/null) || [ -z "$ctl" ]; then
+		if ! ctl=$(dpkg-deb -f "$d" 2>/dev/null) || [ -z "$ctl" ] ||
+			! dpkg-deb --fsys-tarfile "$d" >/dev/null 2>&1; then
 			mkdir -p "$debs/bad"
 			mv -f "$d" "$debs/bad/"
 			log "toolchain: WARNING: $d is not a readable package; set aside in $debs/bad"
@@ -168,7 +172,7 @@ fi
 # Keep what was downloaded, for a chroot made after the mirror moved on:
 # each file copied whole, then renamed into place.
 for d in "$new"/var/cache/apt/archives/*.deb; do
-	[ -f "$d" ] && [ ! -f "$debs/${d##*/}" ] || continue
+	[ -f "$d" ] && ! cmp -s "$d" "$debs/${d##*/}" || continue
 	cp "$d" "$debs/.${d##*/}.tmp"
 	mv -f "$debs/.${d##*/}.tmp" "$debs/${d##*/}"
 done
@@ -197,8 +201,25 @@ for old in "${olds[@]}"; do
 	# finds it gone and provisions it anew.
 	# Renamed first: a chroot half deleted is never taken for a ready one.
 	( flock -n -x 6 && log "toolchain: removing the unused chroot $old" &&
-		mv -T "$old" "$old.dead-$$" && rm -rf "$old.dead-$$" ) 6>>"$old.lock" || true
+		mv -T "$old" "$old.dead-$$" && rm -rf "$old.dead-$$" && rm -f "$old.lock" ) 6>>"$old.lock" || true
 done
 for old in "$CACHE"/chroots/*.dead-*; do
 	[ ! -d "$old" ] || rm -rf "$old"
 done
+# Object directory snapshots of package sets no chroot here holds.
+live=" "
+for d in "$CACHE"/chroots/*/; do
+	[ ! -s "$d.wb-packages" ] || live+="$(hash_files "$d.wb-packages") "
+done
+(
+	flock -x 6
+	for s in "$CACHE"/objdirs/*.*; do
+		[ -d "$s" ] || continue
+		# Copies being made or replaced: build.sh's own.
+		case $s in *.tmp-* | *.old-*) continue ;; esac
+		id=${s##*.}
+		case $live in *" $id "*) continue ;; esac
+		log "toolchain: removing the snapshot $s (no chroot with its packages)"
+		rm -rf "$s"
+	done
+) 6>>"$CACHE/objdirs.lock"
