@@ -45,18 +45,25 @@ finish() {
 			"$st" "$LOGS/step-$st.log" >>"$part"
 		mv -f "$part" "$RESULTS/$st.res"
 	done
-	echo
-	log "check ($TIER tier): finished in $((secs / 60)) min $((secs % 60)) s; logs in $LOGS"
 	summary >"$OUT/summary.txt" || rc=1
-	cat "$OUT/summary.txt"
 	line=$(tail -n 1 "$OUT/summary.txt")
+	# The copy to check.log ends here: the end is written to the output
+	# and to check.log directly, so that it is seen even when the copy was
+	# killed with the run (SIGTERM to the process group, as CI does).
+	exec 1>&3 2>&4
+	wait "$tee_pid" 2>/dev/null || true
+	{
+		echo
+		log "check ($TIER tier): finished in $((secs / 60)) min $((secs % 60)) s; logs in $LOGS" 2>&1
+		cat "$OUT/summary.txt"
+	} >"$OUT/.end.txt"
+	cat "$OUT/.end.txt" >>"$LOGS/check.log"
+	cat "$OUT/.end.txt" || true
 	# The time of a run that ran to its end, for the README and 'make bench'
 	# (which take the passing runs of it).
 	[ -n "$WB_INTERRUPTED" ] ||
 		printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$WB_RUN_ID" "$WB_COMMAND" "$cold" "$secs" \
 		"$TOP" "$line" "$rc" "${FORCE:-0}" >>"$CACHE/runs.tsv" 2>/dev/null || true
-	exec 1>&3 2>&4
-	wait "$tee_pid" 2>/dev/null || true
 	case $WB_INTERRUPTED in INT) rc=130 ;; TERM) rc=143 ;; HUP) rc=129 ;; esac
 	exit $rc
 }
