@@ -16,6 +16,7 @@
 #
 # BOOT_TAG names the log, BOOT_APPEND adds kernel parameters,
 # BOOT_TIMEOUT (s) and BOOT_SMP set the time limit and the CPUs,
+# BOOT_ACCEL the -accel option (default tcg),
 # BOOT_QEMU_EXTRA adds QEMU options.
 . "$(dirname "$0")/lib.sh"
 wb_enter boot
@@ -64,7 +65,7 @@ at_exit stop_qemu
 run_qemu() {
 	# shellcheck disable=SC2086
 	in_chroot timeout --foreground -k 5 "$timeout" qemu-system-ppc64 \
-		-M "$machine" -accel tcg -smp "$smp" -m 2G \
+		-M "$machine" -accel "${BOOT_ACCEL:-tcg}" -smp "$smp" -m 2G \
 		-display none -monitor none -serial "file:$clog" -no-reboot \
 		-pidfile "$pidfile" \
 		-kernel "$obj/vmlinux" -initrd "$img" \

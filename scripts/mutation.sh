@@ -44,7 +44,7 @@ for m in "${mutants[@]}"; do
 	[ -n "$name" ] && [ ${#musts[@]} -gt 0 ] ||
 		{ res "$id: caught" FAIL "$m names no 'Mutant:' or no 'Must-fail:'"; continue; }
 	key=$(hash_of "$tool" "$recipe" "$tree" "$(sha256_of "$m")" \
-		"${BOOT_TIMEOUT:-}" "${BOOT_SMP:-}" "${BOOT_APPEND:-}" "${BOOT_QEMU_EXTRA:-}")
+		"${BOOT_TIMEOUT:-}" "${BOOT_SMP:-}" "${BOOT_APPEND:-}" "${BOOT_QEMU_EXTRA:-}" "${BOOT_ACCEL:-}")
 	if cache_get mutation "$key"; then
 		log "mutation: $id cached: $name"
 		continue
