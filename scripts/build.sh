@@ -229,7 +229,7 @@ if [ -z "${BUILD_SRC:-}" ] && [ "$after" != dirty ] && [ ! -s "$obj/.wb-rust-war
 	find "$CACHE/objdirs" -maxdepth 1 -name "$name.*.tmp-*" -mmin +120 -exec rm -rf {} +
 	cp -a "$obj" "$tmp"
 	rm -f "$tmp/.wb-from-snapshot"
-	echo "run $WB_RUN_ID ($WB_COMMAND) in $TOP" >"$tmp/.wb-snapshot-origin"
+	echo "run $WB_RUN_ID ($WB_COMMAND in $TOP)" >"$tmp/.wb-snapshot-origin"
 	git -C "$src" ls-tree -r HEAD >"$tmp/.wb-snapshot-files"
 	(
 		flock -x 6

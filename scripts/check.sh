@@ -23,10 +23,7 @@ tee_pid=$!
 WB_KEEP_PIDS=$tee_pid
 S=$TOP/scripts
 t0=$(date +%s)
-# Cold: the cache holds no compiler results yet (a new machine, a new
-# KVMPPC_CACHE).
-cold=no
-[ -n "$(ls -A "$CACHE/ccache" 2>/dev/null | head -n 1)" ] || cold=yes
+cold=$(cache_cold)
 stage_begin check "$LOGS/check.log"
 
 finished=0
@@ -61,9 +58,7 @@ finish() {
 	cat "$OUT/.end.txt" || true
 	# The time of a run that ran to its end, for the README and 'make bench'
 	# (which take the passing runs of it).
-	[ -n "$WB_INTERRUPTED" ] ||
-		printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$WB_RUN_ID" "$WB_COMMAND" "$cold" "$secs" \
-		"$TOP" "$line" "$rc" "${FORCE:-0}" >>"$CACHE/runs.tsv" 2>/dev/null || true
+	[ -n "$WB_INTERRUPTED" ] || record_run "$cold" "$secs" "$line" "$rc"
 	case $WB_INTERRUPTED in INT) rc=130 ;; TERM) rc=143 ;; HUP) rc=129 ;; esac
 	exit $rc
 }

@@ -430,6 +430,18 @@ rust_warnings() {
 		grep -v -e '-Ctarget-feature' -e 'warnings\? emitted' || true
 }
 
+# The cache's record of every run's time ($CACHE/runs.tsv), for the README
+# and 'make bench': cache_cold prints whether the cache holds no compiler
+# results yet (a new machine, a new KVMPPC_CACHE): "yes" or "no";
+# record_run COLD SECONDS RESULT RC appends this run's line.
+cache_cold() {
+	if [ -n "$(ls -A "$CACHE/ccache" 2>/dev/null | awk 'NR == 1')" ]; then echo no; else echo yes; fi
+}
+record_run() {
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$WB_RUN_ID" "$WB_COMMAND" "$1" "$2" "$TOP" \
+		"$3" "$4" "${FORCE:-0}" >>"$CACHE/runs.tsv" 2>/dev/null || true
+}
+
 # remove_rust_objects OBJDIR: remove every object rustc or clippy-driver
 # made there, so the next build compiles (and warns) again.
 remove_rust_objects() {

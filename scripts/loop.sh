@@ -29,6 +29,7 @@ awk -F'\t' '$2 ~ /: kunit: / { split($2, a, ": kunit: "); split(a[2], b, "."); n
 	END { for (s in n) printf "KUnit %s: %d cases, %d not passed\n", s, n[s], bad[s] }' \
 	"$RESULTS"/boot-loop-"$machine".res 2>/dev/null | sort
 summary | tail -n 1 || true
-printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$WB_RUN_ID" loop - "$secs" "$TOP" "exit $rc" "$rc" "${FORCE:-0}" >>"$CACHE/runs.tsv"
+# Recorded as "loop" also when 'make bench' runs it.
+WB_COMMAND=loop record_run - "$secs" "exit $rc" "$rc"
 log "loop: edit to results in $secs s ($((secs / 60)) min $((secs % 60)) s)"
 exit $rc

@@ -8,10 +8,7 @@
 wb_enter run
 
 t0=$(date +%s)
-# Cold: the cache holds no compiler results yet (a new machine, a new
-# KVMPPC_CACHE).
-cold=no
-[ -n "$(ls -A "$CACHE/ccache" 2>/dev/null | head -n 1)" ] || cold=yes
+cold=$(cache_cold)
 rm -rf "$RESULTS"
 S=$TOP/scripts
 run "$S/toolchain.sh"
@@ -35,6 +32,6 @@ for m in $M_MACHINES; do
 done
 secs=$(( $(date +%s) - t0 ))
 line=$(summary | tail -n 1) || true
-printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$WB_RUN_ID" run "$cold" "$secs" "$TOP" "$line" "$rc" "${FORCE:-0}" >>"$CACHE/runs.tsv"
+record_run "$cold" "$secs" "$line" "$rc"
 log "run: $line in $((secs / 60)) min $((secs % 60)) s"
 exit $rc
