@@ -8,8 +8,11 @@
 # - the code size of each exit and of what it calls, and of the dispatch
 #   in kvmppc_handle_exit_hv(), from the bench-rust and bench-c objects;
 # - the machine check to KVM_EXIT_NMI round trip as the VMM sees it
-#   (bench/mce_bench.c), over BENCH_EVENTS (default 2000) events each,
-#   on those two kernels;
+#   (bench/mce_bench.c), over BENCH_EVENTS (default 2000) events a boot,
+#   on those two kernels, each booted BENCH_ROUNDS (default 6) times in
+#   pairs of alternating order (Rust C, C Rust, ...), so that a drift of
+#   the host's speed over the run weighs on both alike; the report says
+#   whether the pairs resolve the two exits at all;
 # - instructions executed per machine-check exit, counted by the emulated
 #   PMU around the exit, on copies of the two kernels with
 #   bench/instrument.patch (never part of the series), booted after them;
@@ -26,6 +29,10 @@ wb_enter bench
 S=$TOP/scripts
 dir=$OUT/bench
 events=${BENCH_EVENTS:-2000}
+rounds=${BENCH_ROUNDS:-6}
+[[ $events =~ ^[1-9][0-9]*$ ]] || die "BENCH_EVENTS=$events: a positive number of events a boot"
+[[ $rounds =~ ^[1-9][0-9]*$ ]] && [ "$rounds" -ge 2 ] ||
+	die "BENCH_ROUNDS=$rounds: a number of boot pairs, 2 or more (one pair cannot tell a difference from noise)"
 export RESULTS_DIR=$dir/results
 RESULTS=$RESULTS_DIR
 mkdir -p "$dir"
@@ -72,13 +79,26 @@ SELFTESTS_SRC=$OUT/src-bench-rust-pmu SELFTESTS_OBJ=$OUT/build-bench-selftests \
 	SELFTESTS_MAKE_ARGS=TEST_GEN_PROGS_powerpc=powerpc/mce_bench run "$S/kselftests.sh"
 echo "powerpc/mce_bench -n $events" >"$dir/tests.list"
 
-# The round trip on the kernels as they are, then the counts on the
-# instrumented ones.
 for b in bench-rust bench-c bench-rust-pmu bench-c-pmu; do
 	TESTS_LIST=$dir/tests.list TESTS_DIR=$OUT/build-bench-selftests/kselftest/kvm \
 		SELFTESTS=all run "$S/initramfs.sh" "$b"
-	BOOT_TAG=$b run "$S/boot.sh" "$b" powernv10 ||
-		die "the bench boot of $b failed; see $LOGS/boot-$b.log and $RESULTS/boot-$b.res"
+done
+bench_boot() { # build tag
+	BOOT_TAG=$2 run "$S/boot.sh" "$1" powernv10 ||
+		die "the bench boot $2 of $1 failed; see $LOGS/boot-$2.log and $RESULTS/boot-$2.res"
+}
+# The round trip on the kernels as they are, in pairs of alternating
+# order; then the counts on the instrumented ones (deterministic: one
+# boot each).
+rm -f "$LOGS"/boot-bench-*.log
+for i in $(seq 1 "$rounds"); do
+	if [ $((i % 2)) = 1 ]; then pair="rust c"; else pair="c rust"; fi
+	for k in $pair; do
+		bench_boot "bench-$k" "bench-$k-$i"
+	done
+done
+for k in rust c; do
+	bench_boot "bench-$k-pmu" "bench-$k-pmu"
 done
 
 log "bench: code size, from the bench-rust and bench-c builds"
@@ -92,8 +112,8 @@ done
 
 qemu=$(in_chroot qemu-system-ppc64 --version | awk 'NR == 1')
 in_chroot python3 "$S/bench_report.py" --dir "$dir" --logs "$LOGS" --out "$OUT" \
-	--runs "$CACHE/runs.tsv" --events "$events" --qemu "$qemu" \
+	--runs "$CACHE/runs.tsv" --events "$events" --rounds "$rounds" --qemu "$qemu" \
 	--tree "$(git -C "$LINUX" rev-parse "HEAD^{tree}")" \
-	--command "make bench${BENCH_EVENTS:+ BENCH_EVENTS=$events}" ||
+	--command "make bench${BENCH_EVENTS:+ BENCH_EVENTS=$events}${BENCH_ROUNDS:+ BENCH_ROUNDS=$rounds}" ||
 	die "bench_report.py failed; see its message above and $LOGS/boot-bench-*.log"
 log "bench: wrote $dir/report.md and $dir/plot.png"
