@@ -9,10 +9,11 @@
 #   in kvmppc_handle_exit_hv(), from the bench-rust and bench-c objects;
 # - the machine check to KVM_EXIT_NMI round trip as the VMM sees it
 #   (bench/mce_bench.c), over BENCH_EVENTS (default 2000) events a boot,
-#   on those two kernels, each booted BENCH_ROUNDS (default 6) times in
-#   pairs of alternating order (Rust C, C Rust, ...), so that a drift of
-#   the host's speed over the run weighs on both alike; the report says
-#   whether the pairs resolve the two exits at all;
+#   on those two kernels, each booted BENCH_ROUNDS (an even number, 6 or
+#   more; default 6) times in pairs of alternating order (Rust C, C Rust,
+#   ...), so that a drift of the host's speed over the run weighs on both
+#   alike; the report gives a sign-test interval of Rust minus C from the
+#   pairs and says whether it resolves the two kernels at all;
 # - instructions executed per machine-check exit, counted by the emulated
 #   PMU around the exit, on copies of the two kernels with
 #   bench/instrument.patch (never part of the series), booted after them;
@@ -30,9 +31,11 @@ S=$TOP/scripts
 dir=$OUT/bench
 events=${BENCH_EVENTS:-2000}
 rounds=${BENCH_ROUNDS:-6}
-[[ $events =~ ^[1-9][0-9]*$ ]] || die "BENCH_EVENTS=$events: a positive number of events a boot"
-[[ $rounds =~ ^[1-9][0-9]*$ ]] && [ "$rounds" -ge 2 ] ||
-	die "BENCH_ROUNDS=$rounds: a number of boot pairs, 2 or more (one pair cannot tell a difference from noise)"
+[[ $events =~ ^[1-9][0-9]{0,5}$ ]] || die "BENCH_EVENTS=$events: a number of events a boot, 1 to 999999"
+# Six pairs are the fewest whose sign test gives a 95 % interval; an even
+# number has as many pairs of each order.
+[[ $rounds =~ ^[1-9][0-9]{0,2}$ ]] && ((rounds >= 6 && rounds % 2 == 0)) ||
+	die "BENCH_ROUNDS=$rounds: an even number of boot pairs, 6 or more"
 export RESULTS_DIR=$dir/results
 RESULTS=$RESULTS_DIR
 mkdir -p "$dir"
@@ -90,12 +93,13 @@ bench_boot() { # build tag
 # The round trip on the kernels as they are, in pairs of alternating
 # order; then the counts on the instrumented ones (deterministic: one
 # boot each).
-rm -f "$LOGS"/boot-bench-*.log
-for i in $(seq 1 "$rounds"); do
-	if [ $((i % 2)) = 1 ]; then pair="rust c"; else pair="c rust"; fi
-	for k in $pair; do
+rm -f "$LOGS"/boot-bench-*.log* "$dir/pairs.txt"
+for ((i = 1; i <= rounds; i++)); do
+	if ((i % 2)); then pair=(rust c); else pair=(c rust); fi
+	for k in "${pair[@]}"; do
 		bench_boot "bench-$k" "bench-$k-$i"
 	done
+	echo "$i ${pair[*]}" >>"$dir/pairs.txt"
 done
 for k in rust c; do
 	bench_boot "bench-$k-pmu" "bench-$k-pmu"

@@ -6,6 +6,7 @@ symbols and disassembly, and the workbench's recorded run times.
 """
 import argparse
 import json
+import math
 import os
 import re
 import statistics
@@ -45,6 +46,8 @@ def bench_lines(log: str) -> List[str]:
 def read_rtt(log: str, events: int) -> Dict:
     """The round trips mce_bench timed on an uninstrumented kernel."""
     rtt: List[int] = []
+    if not os.path.exists(log):
+        sys.exit(f"{log}: missing (did every bench boot run?)")
     for line in bench_lines(log):
         if line.startswith("wb-bench: rtt_ns"):
             rtt += [int(x) for x in line.split()[2:]]
@@ -199,33 +202,67 @@ def mmss(s: Optional[float]) -> str:
     return f"{s // 60} min {s % 60} s"
 
 
-def pairs_verdict(rust: List[float], c: List[float]) -> Dict:
-    """Rust against C from the per-boot medians of boot pairs (RUST[i] and
-    C[i] booted next to each other). The pairs resolve the exits when every
-    pair's difference has the same sign: with n pairs, a sign test, which
-    chance alone passes with probability 2 / 2**n. Otherwise the boot-to-boot
-    noise is larger than the difference, and the round trip says nothing
-    about Rust against C."""
+MIN_PAIRS = 6
+
+
+def sign_test_interval(d: List[float]) -> Dict:
+    """The distribution-free interval of the median of D (a sign test): from
+    the k-th smallest to the k-th largest value, with the largest k whose
+    coverage, 1 - 2 P(Bin(n, 1/2) < k), is at least 95 %."""
+    n = len(d)
+    s = sorted(d)
+    below = 0.0  # P(Bin(n, 1/2) <= k - 1)
+    best = None
+    for k in range(1, n // 2 + 1):
+        below += math.comb(n, k - 1) / 2 ** n
+        if 1 - 2 * below < 0.95:
+            break
+        best = (k, 1 - 2 * below)
+    if best is None:
+        sys.exit(f"{n} boot pairs cannot give a 95 % interval; {MIN_PAIRS} or more are needed")
+    k, coverage = best
+    return {"low": s[k - 1], "high": s[n - k], "coverage": coverage}
+
+
+def pairs_verdict(rust: List[float], c: List[float], orders: List[str]) -> Dict:
+    """Rust against C from the per-boot medians of boot pairs: RUST[i] and
+    C[i] were booted next to each other, in the order ORDERS[i] ("rust c" or
+    "c rust"). The difference is resolved when the sign-test interval of the
+    median pair difference does not hold 0."""
+    assert len(rust) == len(c) == len(orders) >= MIN_PAIRS
     d = [r - x for r, x in zip(rust, c)]
-    spread = max(max(rust) - min(rust), max(c) - min(c))
-    if all(x > 0 for x in d):
-        verdict = "Rust slower"
-    elif all(x < 0 for x in d):
-        verdict = "Rust faster"
+    ci = sign_test_interval(d)
+    if ci["low"] > 0:
+        verdict = "longer on the Rust kernel"
+    elif ci["high"] < 0:
+        verdict = "shorter on the Rust kernel"
     else:
         verdict = "not resolved"
-    return {"verdict": verdict, "pairs": len(d), "diffs": d, "median_diff": statistics.median(d),
-            "min_diff": min(d), "max_diff": max(d), "boot_spread": spread,
-            "chance": 2 / 2 ** len(d)}
+    rust_first = [x for x, o in zip(d, orders) if o.startswith("rust")]
+    c_first = [x for x, o in zip(d, orders) if o.startswith("c")]
+    return {"verdict": verdict, "pairs": len(d), "orders": orders, "diffs": d,
+            "median_diff": statistics.median(d), "low": ci["low"], "high": ci["high"],
+            "coverage": ci["coverage"],
+            "diff_spread": max(d) - min(d),
+            # What booting second adds, if anything: half the gap between the
+            # pairs that booted C first and those that booted Rust first.
+            "order_effect": (statistics.fmean(c_first) - statistics.fmean(rust_first)) / 2}
 
 
-def verdict_agrees(cur: Dict, prev: Dict) -> str:
-    """Two runs agree when their pairs reach the same verdict."""
-    if not prev or "verdict" not in prev:
+def interval_agrees(cur: Dict, prev: Dict) -> str:
+    """Two runs agree when their intervals of Rust minus C overlap."""
+    if not prev or "low" not in prev:
         return "no previous run with boot pairs"
-    return ("agrees" if cur["verdict"] == prev["verdict"] else "DIFFERS") + \
-        f" (previous: {prev['verdict']}, {prev['pairs']} pairs, median difference " \
-        f"{prev['median_diff']:+.1f} us)"
+    span = (f" (previous: {prev['median_diff']:+.1f} us, interval {prev['low']:+.1f}.."
+            f"{prev['high']:+.1f}, {prev['verdict']})")
+    if cur["verdict"] == prev["verdict"] == "not resolved":
+        what = "both unresolved, " + ("intervals overlap" if cur["low"] <= prev["high"] and
+                                      prev["low"] <= cur["high"] else "intervals DO NOT overlap")
+    elif cur["low"] <= prev["high"] and prev["low"] <= cur["high"]:
+        what = "agrees (intervals overlap)"
+    else:
+        what = "DIFFERS (intervals do not overlap)"
+    return what + span
 
 
 def plot(fig_path: str, data: Dict, sizes: Dict) -> None:
@@ -241,12 +278,12 @@ def plot(fig_path: str, data: Dict, sizes: Dict) -> None:
     ax[0].set_yscale("log")
     ax[0].set_title("Instructions per machine-check exit\n(box: quartiles, whiskers: p10-p90;"
                     " high: exits that printed)")
-    for k, label in zip(kinds, labels):
-        ax[1].plot(range(1, len(data[k]["boot_medians"]) + 1), data[k]["boot_medians"], "o-",
-                   label=label)
+    d = data["pairs"]["diffs"]
+    ax[1].plot(range(1, len(d) + 1), d, "o")
+    ax[1].axhline(0, color="grey", linewidth=1)
     ax[1].set_xlabel("boot pair")
-    ax[1].legend()
-    ax[1].set_title("Machine check to KVM_EXIT_NMI as the VMM sees it:\nmedian of each boot (us)")
+    ax[1].set_title("Machine check to KVM_EXIT_NMI, Rust minus C:\n"
+                    "difference of each boot pair's medians (us)")
     own = [sizes[k].get("bytes") or 0 for k in kinds]
     layer = [sizes[k].get("layer_bytes") or 0 for k in kinds]
     ax[2].bar(labels, own, label="the exit function")
@@ -269,7 +306,13 @@ def main() -> int:
     ap.add_argument("--tree", default="", help="the tree id measured")
     ap.add_argument("--command", default="make bench")
     a = ap.parse_args()
-    data = {}
+    if a.rounds < MIN_PAIRS or a.rounds % 2:
+        ap.error(f"--rounds {a.rounds}: an even number of boot pairs, {MIN_PAIRS} or more")
+    with open(os.path.join(a.dir, "pairs.txt"), encoding="utf-8") as f:
+        orders = [line.split(None, 1)[1].strip() for line in f]
+    if len(orders) != a.rounds:
+        sys.exit(f"{a.dir}/pairs.txt: {len(orders)} boot pairs, {a.rounds} expected")
+    data: Dict = {}
     for k in ("rust", "c"):
         boots = [read_rtt(os.path.join(a.logs, f"boot-bench-{k}-{i}.log"), a.events)
                  for i in range(1, a.rounds + 1)]
@@ -294,12 +337,11 @@ def main() -> int:
                                                  "boot_medians", "calibration")} for k in data}
     for k in ("rust", "c"):
         figures[k]["size"] = sizes[k]
-    rtt_pairs = pairs_verdict(data["rust"]["boot_medians"], data["c"]["boot_medians"])
+    rtt_pairs = pairs_verdict(data["rust"]["boot_medians"], data["c"]["boot_medians"], orders)
+    data["pairs"] = rtt_pairs
     figures["rtt_pairs_us"] = rtt_pairs
     figures.update({"loop_seconds": loop, "runs": times, "tree": a.tree, "qemu": a.qemu,
-                    "events": a.events, "config_diff": config_diff})
-    with open(os.path.join(a.dir, "figures.json"), "w", encoding="utf-8") as f:
-        json.dump(figures, f, indent=1)
+                    "events": a.events, "rounds": a.rounds, "config_diff": config_diff})
     plot(os.path.join(a.dir, "plot.png"), data, sizes)
 
     r, c = data["rust"], data["c"]
@@ -365,10 +407,12 @@ def main() -> int:
     md += ["", "## Machine check to KVM_EXIT_NMI (as the VMM sees it)\n",
            "`bench/mce_bench.c` on the uninstrumented kernels: the time of each KVM_RUN that",
            "returns KVM_EXIT_NMI, in microseconds of the x86 host running QEMU; it includes the",
-           "emulated guest entry, the access, the machine check and the exit. Wall time under",
-           f"TCG: each kernel booted {a.rounds} times, in pairs of alternating order (Rust C, C Rust,",
-           "...), so that the host's drift over the run weighs on both. A boot's median moves",
-           "from boot to boot of the same kernel; Rust against C is read from the pairs only.\n",
+           "emulated guest entry, the access, the machine check and the exit, so it measures the",
+           "two kernels under emulation, not the exit's own cost. Wall time under TCG: each",
+           f"kernel booted {a.rounds} times, in pairs of alternating order (Rust C, C Rust, ...),",
+           "so that a drift of the host's speed weighs on both. A boot's median moves from boot",
+           "to boot of the same kernel; Rust against C is read from the pairs only, each boot's",
+           "median being one sample.\n",
            "| exit | events | median | p10 | p90 | min | max | median of each boot |",
            "| --- | --- | --- | --- | --- | --- | --- | --- |"]
     for k, label in (("rust", "Rust"), ("c", "C")):
@@ -377,22 +421,28 @@ def main() -> int:
                   f"{s['min']:.1f} | {s['max']:.1f} | "
                   + ", ".join(f"{m:.1f}" for m in data[k]["boot_medians"]) + " |")
     rp = rtt_pairs
-    md += ["", "Rust minus C in each pair: " + ", ".join(f"{x:+.1f}" for x in rp["diffs"])
-           + f" us (median {rp['median_diff']:+.1f}); two boots of one kernel differ by up to "
-           f"{rp['boot_spread']:.1f} us.", "",
-           (f"**Verdict: {rp['verdict']}** (every pair has the same sign; chance alone does that with "
-            f"probability {rp['chance']:.3g}). This is the two kernels under TCG: QEMU's speed on a "
-            "kernel moves with its code layout too, so read it with the instruction counts, not as a "
-            "hardware figure." if rp["verdict"] != "not resolved" else
-            "**Verdict: not resolved.** The pairs disagree in sign: the boot-to-boot noise of the "
-            "round trip under TCG is larger than the difference between the exits (counted above: "
-            f"{rq.get('median', 0) - cq.get('median', 0):+g} instructions). Here the round trip "
-            "measures the emulated entry and exit, not the exit's own cost."),
+    pooled = statistics.median(data["c"]["raw_rtt_us"])
+    md += ["", "Rust minus C in each pair (" + ", ".join(
+               f"{'R C' if o.startswith('rust') else 'C R'}" for o in rp["orders"]) + "): "
+           + ", ".join(f"{x:+.1f}" for x in rp["diffs"]) + " us.", "",
+           f"Rust minus C: median {rp['median_diff']:+.1f} us "
+           f"({100 * rp['median_diff'] / pooled:+.1f} % of the C round trip), "
+           f"{100 * rp['coverage']:.1f} % interval {rp['low']:+.1f}..{rp['high']:+.1f} us "
+           "(sign test: distribution-free, boots assumed independent). The pair differences "
+           f"range over {rp['diff_spread']:.1f} us; booting second adds about "
+           f"{rp['order_effect']:+.1f} us.", "",
+           f"**Round trip: {rp['verdict']}**"
+           + (" (the interval holds 0)." if rp["verdict"] == "not resolved" else
+              " (the interval does not hold 0). This compares the two kernels under TCG: QEMU's "
+              "speed on a kernel moves with its code layout too, so it is not a hardware figure."),
+           "", f"For scale: the instructions counted above differ by "
+           f"{rq.get('median', 0) - cq.get('median', 0):+g} per exit; what the round trip can "
+           f"resolve here is about the width of the interval, {rp['high'] - rp['low']:.1f} us.",
            "", "## Against the previous bench run\n",
            "The instruction counts and sizes of one tree are deterministic: they agree when equal"
            + (f" (previous run: tree {prev.get('tree', '?')[:12]}, {prev.get('qemu', '?')})." if prev else "."),
            "The round trip is wall time, which moves with the host's load from run to run: two runs",
-           "agree when their boot pairs reach the same verdict. The medians are listed for",
+           "agree when their intervals of Rust minus C overlap. The medians are listed for",
            "information.", ""]
     for k, label in (("rust", "Rust"), ("c", "C")):
         pk = prev.get(k, {})
@@ -404,7 +454,7 @@ def main() -> int:
                      if pk else "no previous run")
                   + f"; round-trip median {figures[k]['rtt_us']['median']:.1f} us"
                   + (f" (previous {pk['rtt_us']['median']:.1f} us)" if pk.get("rtt_us") else ""))
-    md.append(f"- Rust against C, round trip: {verdict_agrees(rtt_pairs, prev.get('rtt_pairs_us', {}))}")
+    md.append(f"- Rust minus C, round trip: {interval_agrees(rtt_pairs, prev.get('rtt_pairs_us', {}))}")
     md += ["", "## The workbench's own times\n",
            f"- edit to result (`touch arch/powerpc/kvm/book3s_hv_mce.rs; make loop`, powernv10, "
            f"measured by this bench): {mmss(loop)}"]
@@ -414,6 +464,9 @@ def main() -> int:
     md += ["", "![plot](plot.png)", ""]
     with open(os.path.join(a.dir, "report.md"), "w", encoding="utf-8") as f:
         f.write("\n".join(md))
+    # Last: a run that wrote no report is not the next run's previous run.
+    with open(os.path.join(a.dir, "figures.json"), "w", encoding="utf-8") as f:
+        json.dump(figures, f, indent=1)
     print("\n".join(md))
     return 0
 
