@@ -358,9 +358,8 @@ def main() -> int:
               for x in config_diff) + ".\n",
           "## Instructions per exit\n",
           "Counted by PMC5 (instructions completed) of the emulated PMU, from just before the",
-          "exit's dispatch in `kvmppc_handle_exit_hv()` to just after it, interrupts hard-disabled",
-          "(bench/instrument.patch, on copies of the two kernels). The Rust dispatch includes the",
-          "`kvmhv_nestedv2_cached_reload()` the C exit makes inside `__kvmppc_get_msr_hv()`. The",
+          "call of `kvmppc_handle_mce()` in `kvmppc_handle_exit_hv()` to just after it, interrupts",
+          "hard-disabled (bench/instrument.patch, on copies of the two kernels). The",
           f"count of the empty bracket, {cal['empty']}, is subtracted. Calibration, in both kernels:",
           f"a loop of 2002 instructions counts {r['calibration']['loop']} and {c['calibration']['loop']},",
           "one of 602 with 100 calls and returns, loads and stores counts "

@@ -43,7 +43,12 @@ list=$dir/cpio.list
 } >"$list"
 
 : >"$dir/modules.order"
-for m in arch/powerpc/kvm/kvm.ko arch/powerpc/kvm/kvm-hv.ko; do
+# kvm and kvm-hv always; the powerpc machine check sample where the
+# configuration builds it as a module (init loads each and reports it).
+modules=(arch/powerpc/kvm/kvm.ko arch/powerpc/kvm/kvm-hv.ko)
+grep -qx 'CONFIG_SAMPLE_RUST_POWERPC_MCE=m' "$obj/.config" &&
+	modules+=(samples/rust/rust_powerpc_mce.ko)
+for m in "${modules[@]}"; do
 	[ -f "$obj/$m" ] || die "module $m was not built; check the config"
 	echo "file /modules/${m##*/} $obj/$m 0644 0 0" >>"$list"
 	echo "/modules/${m##*/}" >>"$dir/modules.order"
