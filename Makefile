@@ -10,14 +10,14 @@ S := scripts
 
 .PHONY: all help run check check-full loop toolchain repin base tree build \
 	selftests initramfs boot export series-check rustcheck perpatch mutants \
-	bench clean distclean
+	kunit-pseries bench clean distclean
 
 all: help
 
 help:
 	@echo "make run           build the patched kernel, boot it on emulated POWER10 and POWER9"
 	@echo "make check         the default test tier (CI); ends with 'N passed, N failed'"
-	@echo "make check-full    every test: adds GCC, x86-64 and the per-patch builds"
+	@echo "make check-full    every test: adds GCC, x86-64, kunit.py on pseries, the per-patch builds"
 	@echo "make loop [M=...]  the inner loop: build linux/ as it is, boot it with machine_check_test"
 	@echo "make bench         the Rust exit against the C exit (out/bench/)"
 	@echo "make toolchain     provision the pinned Debian trixie chroot"
@@ -33,6 +33,7 @@ help:
 	@echo "make rustcheck     rustfmtcheck and rustdoc on the host build"
 	@echo "make perpatch      build every patch of the series on its own"
 	@echo "make mutants       broken kernels must fail by name"
+	@echo "make kunit-pseries kunit.py --arch=powerpcle with arch/powerpc/kvm/.kunitconfig"
 	@echo "FORCE=1 reruns what the result cache holds; JOBS=N sets make -j"
 
 toolchain:
@@ -88,6 +89,9 @@ perpatch: tree
 
 mutants: build selftests
 	$(S)/step.sh mutation $(S)/mutation.sh
+
+kunit-pseries: tree
+	$(S)/step.sh kunit-pseries $(S)/kunit-pseries.sh
 
 clean:
 	rm -rf out

@@ -131,9 +131,11 @@ for name in $(matrix_names "$TIER"); do
 done
 
 if [ "$TIER" = full ]; then
+	log "check: kunit.py on a pseries guest, as a contributor without a POWER host runs it"
+	step kunit-pseries "kunit.py on pseries" "$S/kunit-pseries.sh" || true
 	log "check: every patch builds on its own"
 	step perpatch "per-patch builds" "$S/perpatch.sh" || true
 else
-	log "check: default tier; 'make check-full' adds: $(awk '$2 == "full" { printf "%s ", $1 }' "$TOP/config/matrix.tsv")and the per-patch builds"
+	log "check: default tier; 'make check-full' adds: $(awk '$2 == "full" { printf "%s ", $1 }' "$TOP/config/matrix.tsv")kunit.py on pseries and the per-patch builds"
 fi
 finish
