@@ -60,7 +60,7 @@ if [ "${BENCH_LOOP:-1}" = 1 ]; then
 	echo "$(( $(date +%s) - t ))" >"$dir/loop-seconds"
 fi
 
-run "$S/build.sh" host-c
+# bench-c starts from a copy of bench-rust's objects (its seed).
 for k in rust c; do
 	run "$S/build.sh" "bench-$k"
 done

@@ -81,6 +81,15 @@ class SelftestTap(unittest.TestCase):
     def test_no_kunit_fails(self):
         self.assertEqual(self.r.status("tap: KUnit"), "FAIL")
 
+    def test_no_kunit_fails_where_configured(self):
+        r = Lookup(results_of("tap", fixture("kunit.config")))
+        self.assertEqual(r.status("tap: KUnit"), "FAIL")
+
+    def test_a_kernel_without_kunit_is_not_asked_for_it(self):
+        r = Lookup(results_of("tap", fixture("nokunit.config")))
+        self.assertNotIn("tap: KUnit", r.by_name)
+        self.assertEqual(r.status("tap: /init ran to the end"), "PASS")
+
     def test_init_ran_to_the_end(self):
         self.assertEqual(self.r.status("tap: /init ran to the end"), "PASS")
         self.assertEqual(self.r.status("tap: kernel health"), "PASS")
@@ -209,6 +218,28 @@ class Records(unittest.TestCase):
                 lines = f.read().splitlines()
             self.assertTrue(lines)
             self.assertTrue(all(len(line.split("\t")) == 4 for line in lines))
+
+
+class KunitJson(unittest.TestCase):
+    """kunit.py's --json output, as kunit-pseries.sh reads it."""
+
+    def test_cases_crashes_and_missing_suites(self):
+        import kunit_results  # pylint: disable=import-outside-toplevel
+        top = {"name": "", "test_cases": [{"name": "", "status": "ERROR"}], "sub_groups": [
+            {"name": "kvm_hv_mce_exit", "sub_groups": [], "test_cases": [
+                {"name": "c_and_rust_agree", "status": "PASS"},
+                {"name": "nested_v2", "status": "SKIP"},
+                {"name": "", "status": "ERROR"}, {"name": "", "status": "ERROR"}]}]}
+        got = kunit_results.results(top, ["kvm_hv_mce_exit", "rust_powerpc_mce"])
+        p = kunit_results.PREFIX
+        self.assertIn(("PASS", f"{p}: kvm_hv_mce_exit.c_and_rust_agree"), got)
+        self.assertIn(("SKIP", f"{p}: kvm_hv_mce_exit.nested_v2"), got)
+        # Cases lost to a crash keep apart, and none passes.
+        lost = [n for st, n in got if st == "ERROR" and n.startswith(f"{p}: kvm_hv_mce_exit.")]
+        self.assertEqual(len(set(lost)), 2)
+        self.assertIn(("ERROR", f"{p}: top-level entry 1 (no name: crashed)"), got)
+        self.assertIn(("MISSING", f"{p}: suite rust_powerpc_mce"), got)
+        self.assertNotIn(("MISSING", f"{p}: suite kvm_hv_mce_exit"), got)
 
 
 if __name__ == "__main__":
