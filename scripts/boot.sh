@@ -62,10 +62,18 @@ stop_qemu() {
 }
 at_exit stop_qemu
 
+# A 64K-page host gets 4G: set_memory_region_test creates KVM's 32767
+# memslots, and kvm-hv gives each its own vmalloc'd rmap array (real-mode
+# HPT code finds it through the page tables), at least one page: 2 GiB
+# with 64K pages, which a 2G host does not have (the OOM killer ends the
+# test), against 128 MiB with 4K pages.
+mem=2G
+! grep -qx 'CONFIG_PPC_64K_PAGES=y' "$obj/.config" || mem=4G
+
 run_qemu() {
 	# shellcheck disable=SC2086
 	in_chroot timeout --foreground -k 5 "$timeout" qemu-system-ppc64 \
-		-M "$machine" -accel "${BOOT_ACCEL:-tcg}" -smp "$smp" -m 2G \
+		-M "$machine" -accel "${BOOT_ACCEL:-tcg}" -smp "$smp" -m "$mem" \
 		-display none -monitor none -serial "file:$clog" -no-reboot \
 		-pidfile "$pidfile" \
 		-kernel "$obj/vmlinux" -initrd "$img" \
