@@ -5,48 +5,36 @@
 # (QEMU -M pseries -cpu power8, TCG, no hypervisor mode), LLVM for C and
 # Rust (kunit.py's powerpcle configuration, ppc64le: the only powerpc
 # where Rust is built). CROSS_COMPILE is for the boot wrapper's objcopy,
-# which LLVM=1 alone leaves to the build machine's. Each case is a result;
-# a suite that config/kunit-suites.txt expects of the kernel's .config
-# and that did not run fails. The build is kunit.py's, incremental in
-# out/kunit-pseries.
+# which LLVM=1 alone leaves to the build machine's. The console is read
+# as a boot's is (report.py kunit): the kernel's health, each case a
+# result, and a suite that config/kunit-suites.txt expects of the
+# kernel's .config and that did not run fails. The build is kunit.py's,
+# incremental in out/kunit-pseries.
 #   kunit-pseries.sh
 . "$(dirname "$0")/lib.sh"
 wb_enter kunit-pseries
 
 build=$OUT/kunit-pseries
-json=$build/wb-results.json
-klog=$LOGS/kunit-pseries.log
+blog=$LOGS/kunit-pseries-build.log
+clog=$LOGS/kunit-pseries.log
 [ -f "$LINUX/arch/powerpc/kvm/.kunitconfig" ] ||
 	die "no arch/powerpc/kvm/.kunitconfig in $LINUX; is the series applied?"
-stage_begin kunit-pseries "$klog"
+stage_begin kunit-pseries "$clog"
 mkdir -p "$build"
-rm -f "$json"
+rm -f "$clog"
 
-log "kunit-pseries: kunit.py run --arch=powerpcle (build in $build, log $klog)"
 kunit_py() {
-	cd "$LINUX" && in_chroot python3 tools/testing/kunit/kunit.py run \
+	cd "$LINUX" && in_chroot python3 tools/testing/kunit/kunit.py "$1" \
 		--arch=powerpcle --cross_compile=powerpc64le-linux-gnu- \
-		--make_options LLVM=1 --kunitconfig=arch/powerpc/kvm \
-		--build_dir="$build" --jobs="$JOBS" --timeout=600 --json="$json"
+		--kunitconfig=arch/powerpc/kvm --build_dir="$build" "${@:2}"
 }
+log "kunit-pseries: kunit.py build --arch=powerpcle (in $build, log $blog)"
+run kunit_py build --make_options LLVM=1 --jobs="$JOBS" >"$blog" 2>&1 ||
+	die "kunit.py build failed; see $blog"
+log "kunit-pseries: kunit.py exec (console $clog)"
 rc=0
-run kunit_py >"$klog" 2>&1 || rc=$?
-if [ ! -s "$json" ]; then
-	res "kunit.py run --arch=powerpcle" FAIL "exit status $rc and no results; see $klog"
-	stage_end 1
-	exit 1
-fi
-
-in_chroot python3 "$TOP/scripts/kunit_results.py" "$json" "$build/.config" >"$build/wb-results.tsv" ||
-	die "cannot read $json; see $klog"
-while IFS=$'\t' read -r status what; do
-	case $status in
-	PASS) res "$what" PASS ;;
-	SKIP) res "$what" SKIP "skipped by the test; see $klog" ;;
-	MISSING) res "$what" FAIL "enabled in .config but did not run; see $klog" ;;
-	ERROR) res "$what" FAIL "crashed: no result; see $klog" ;;
-	*) res "$what" FAIL "$status; see $klog" ;;
-	esac
-done <"$build/wb-results.tsv"
-[ "$rc" = 0 ] || res "kunit.py run --arch=powerpcle" FAIL "exit status $rc; see $klog"
+run kunit_py exec --timeout=600 --raw_output=all >"$clog" 2>&1 || rc=$?
+[ "$rc" = 0 ] || res "kunit.py exec --arch=powerpcle" FAIL "exit status $rc; see $clog"
+in_chroot python3 "$TOP/scripts/report.py" kunit "$clog" --config "$build/.config" \
+	--out "$RESULTS/.kunit-pseries.part" || true
 stage_end 0

@@ -313,6 +313,24 @@ def cmd_console(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def cmd_kunit(args: argparse.Namespace) -> int:
+    """A console of kunit.py's own run (kunit.py exec --raw_output=all):
+    the kernel's health and every KUnit case, as in a boot's console."""
+    log = os.path.abspath(args.log)
+    tag = tag_of(log)
+    with open(log, encoding="utf-8", errors="replace") as f:
+        lines = f.read().splitlines()
+    results = health(tag, lines) + kunit(tag, lines, args.config)
+    write(results, args.out)
+    for r in results:
+        if r.status != PASS:
+            print(f"{r.status}: {r.name}" + (f" ({r.detail})" if r.detail else ""))
+    passed = sum(r.status == PASS for r in results)
+    failed = sum(r.status == FAIL for r in results)
+    print(f"{tag}: {passed} passed, {failed} failed (console: {log})")
+    return 1 if failed else 0
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -324,6 +342,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                    "(default out/results/boot-TAG.res)")
     p.add_argument("--boot-failure", help="how the boot ended badly (timed out, ...)")
     p.set_defaults(func=cmd_console)
+    p = sub.add_parser("kunit", help="read the console of a kunit.py run")
+    p.add_argument("log", help="the console, as kunit.py exec --raw_output=all prints it")
+    p.add_argument("--config", required=True,
+                   help="the kernel's .config: its expected KUnit suites must run")
+    p.add_argument("--out", required=True, help="append to this .part file, or write this .res file")
+    p.set_defaults(func=cmd_kunit)
     args = parser.parse_args(argv)
     return args.func(args)
 

@@ -220,26 +220,31 @@ class Records(unittest.TestCase):
             self.assertTrue(all(len(line.split("\t")) == 4 for line in lines))
 
 
-class KunitJson(unittest.TestCase):
-    """kunit.py's --json output, as kunit-pseries.sh reads it."""
+class KunitRun(unittest.TestCase):
+    """The console of a kunit.py run, as kunit-pseries.sh reads it."""
 
-    def test_cases_crashes_and_missing_suites(self):
-        import kunit_results  # pylint: disable=import-outside-toplevel
-        top = {"name": "", "test_cases": [{"name": "", "status": "ERROR"}], "sub_groups": [
-            {"name": "kvm_hv_mce_exit", "sub_groups": [], "test_cases": [
-                {"name": "c_and_rust_agree", "status": "PASS"},
-                {"name": "nested_v2", "status": "SKIP"},
-                {"name": "", "status": "ERROR"}, {"name": "", "status": "ERROR"}]}]}
-        got = kunit_results.results(top, ["kvm_hv_mce_exit", "rust_powerpc_mce"])
-        p = kunit_results.PREFIX
-        self.assertIn(("PASS", f"{p}: kvm_hv_mce_exit.c_and_rust_agree"), got)
-        self.assertIn(("SKIP", f"{p}: kvm_hv_mce_exit.nested_v2"), got)
-        # Cases lost to a crash keep apart, and none passes.
-        lost = [n for st, n in got if st == "ERROR" and n.startswith(f"{p}: kvm_hv_mce_exit.")]
-        self.assertEqual(len(set(lost)), 2)
-        self.assertIn(("ERROR", f"{p}: top-level entry 1 (no name: crashed)"), got)
-        self.assertIn(("MISSING", f"{p}: suite rust_powerpc_mce"), got)
-        self.assertNotIn(("MISSING", f"{p}: suite kvm_hv_mce_exit"), got)
+    def run_kunit(self, log, config):
+        with tempfile.TemporaryDirectory() as d:
+            out = os.path.join(d, "r.part")
+            with redirect_stdout(io.StringIO()):
+                rc = report.main(["kunit", fixture(log), "--config", fixture(config), "--out", out])
+            with open(out, encoding="utf-8") as f:
+                return rc, [line.split("\t")[:2] for line in f]
+
+    def test_cases_and_expected_suites(self):
+        rc, got = self.run_kunit("boot-kunit.log", "kunit.config")
+        self.assertIn(["PASS", "kunit: kernel health"], got)
+        self.assertIn(["PASS", "kunit: kunit: rust_kernel_kunit.rust_test_kunit_example_test"],
+                      got)
+        # The fixture's kernel has rust_kvec enabled but printed none, and a failing case.
+        self.assertIn(["FAIL", "kunit: kunit suite rust_kvec ran"], got)
+        self.assertIn(["FAIL", "kunit: kunit: kvm_hv_mce_exit.no_fwnmi_queues_with_srr1_bits"], got)
+        self.assertEqual(rc, 1)
+
+    def test_a_kernel_oops_fails(self):
+        rc, got = self.run_kunit("boot-oops.log", "kunit.config")
+        self.assertIn("FAIL", [st for st, name in got if name.endswith("kernel health")])
+        self.assertEqual(rc, 1)
 
 
 if __name__ == "__main__":
