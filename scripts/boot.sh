@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Boot a kernel built by build.sh on emulated POWER under QEMU TCG:
-#   boot.sh NAME MACHINE     (MACHINE: powernv9 or powernv10)
+#   boot.sh NAME MACHINE     (MACHINE: powernv8, powernv9 or powernv10)
 # The console goes to out/logs/boot-TAG.log (TAG: NAME-MACHINE, or
 # BOOT_TAG), QEMU's own output to boot-TAG.log.qemu. The console is read
 # by report.py into out/results/boot-TAG.res: kernel health, /init's
@@ -34,8 +34,8 @@ WB_WHAT="boot $tag"
 [ -f "$obj/vmlinux" ] || die "no kernel at $obj/vmlinux; run 'make build' first"
 [ -f "$img" ] || die "no initramfs at $img; run 'make initramfs' first"
 case $machine in
-powernv9 | powernv10) ;;
-*) die "unknown machine '$machine' (powernv9 or powernv10)" ;;
+powernv8 | powernv9 | powernv10) ;;
+*) die "unknown machine '$machine' (powernv8, powernv9 or powernv10)" ;;
 esac
 mkdir -p "$OUT/run"
 pidfile=$OUT/run/qemu-$tag.pid

@@ -2,20 +2,25 @@
 # SPDX-License-Identifier: GPL-2.0
 # Do the tests catch a broken kernel? Each mutants/*.patch is the host
 # kernel with one change to the machine-check exit or its tests, and
-# names in its "Must-fail:" lines the results that must fail, and in an
+# names in its "Must-fail:" lines the results that must fail, in an
 # optional "Selftests:" line the KVM selftests its boot needs (default
-# machine_check_test; "none" when KUnit catches it). The patch
+# machine_check_test; "none" when KUnit catches it), and in an optional
+# "Machines:" line the machines it boots on, when the change it makes
+# shows on some hosts only. The patch
 # is applied exactly (git apply: all of it, or the mutant fails to be
 # made), the kernel built (out/build-mutant, derived from out/build-host,
-# so that only the mutated files are compiled) and booted on powernv10
-# with machine_check_test; the mutant is caught when the boot fails and
-# every named result is among its failures.
+# so that only the mutated files are compiled) and booted on each of
+# MUTANT_MACHINES (default: powernv10, a radix host running the P9 path,
+# and powernv8, a hash host running the vcore path); the mutant is
+# caught when every boot fails and every named result is among each
+# boot's failures.
 #
 # A mutant's verdict is cached under the series' tree, the patch, the
 # toolchain and the scripts that build, boot and judge it; FORCE=1 runs
 # every mutant. Results go to out/results/mutation.res.
 . "$(dirname "$0")/lib.sh"
 wb_enter mutation
+machines=${MUTANT_MACHINES:-powernv10 powernv8}
 
 stage_begin mutation "$LOGS/step-mutation.log"
 head=$(git -C "$LINUX" rev-parse HEAD)
@@ -41,10 +46,13 @@ for m in "${mutants[@]}"; do
 	name=$(sed -n 's/^Mutant: //p' "$m" | head -n 1)
 	mapfile -t musts < <(sed -n 's/^Must-fail: //p' "$m")
 	tests=$(sed -n 's/^Selftests: //p' "$m" | head -n 1)
+	mmachines=$(sed -n 's/^Machines: //p' "$m" | head -n 1)
+	mmachines=${mmachines:-$machines}
 	[ -n "$name" ] && [ ${#musts[@]} -gt 0 ] ||
 		{ res "$id: caught" FAIL "$m names no 'Mutant:' or no 'Must-fail:'"; continue; }
 	key=$(hash_of "$tool" "$recipe" "$tree" "$(sha256_of "$m")" \
-		"${BOOT_TIMEOUT:-}" "${BOOT_SMP:-}" "${BOOT_APPEND:-}" "${BOOT_QEMU_EXTRA:-}" "${BOOT_ACCEL:-}")
+		"${BOOT_TIMEOUT:-}" "${BOOT_SMP:-}" "${BOOT_APPEND:-}" "${BOOT_QEMU_EXTRA:-}" "${BOOT_ACCEL:-}" \
+		"$mmachines")
 	if cache_get mutation "$key"; then
 		log "mutation: $id cached: $name"
 		continue
@@ -70,28 +78,40 @@ for m in "${mutants[@]}"; do
 		res "$id: caught: $name" FAIL "the mutant did not build; see $LOGS/build-mutant-$id.log"
 		continue
 	fi
-	mres=$OUT/mutant-results/$id
-	rm -rf "$mres"
 	if ! SELFTESTS=${tests:-machine_check_test} run "$TOP/scripts/initramfs.sh" mutant \
 		>>"$LOGS/mutant-$id.log" 2>&1; then
 		res "$id: caught: $name" FAIL "no initramfs for the mutant; see $LOGS/mutant-$id.log"
 		continue
 	fi
-	if RESULTS_DIR=$mres BOOT_TAG=mutant-$id run "$TOP/scripts/boot.sh" mutant powernv10 \
-		>>"$LOGS/mutant-$id.log" 2>&1; then
-		res "$id: caught: $name" FAIL "the boot passed; see $LOGS/boot-mutant-$id.log"
-	else
-		failed=$(awk -F'\t' '$1 == "FAIL" { sub(/^[^:]*: /, "", $2); print $2 }' "$mres"/*.res 2>/dev/null)
-		missing=()
-		for want in "${musts[@]}"; do
-			grep -qxF -- "$want" <<<"$failed" || missing+=("$want")
-		done
-		if [ ${#missing[@]} -eq 0 ]; then
-			res "$id: caught: $name" PASS "failed: $(printf '%s; ' "${musts[@]}")"
-		else
-			res "$id: caught: $name" FAIL "the boot failed, but not: $(printf '%s; ' "${missing[@]}")failed were: $(head -n 4 <<<"$failed" | tr '\n' ';'); see $LOGS/boot-mutant-$id.log"
+	for mach in $mmachines; do
+		mres=$OUT/mutant-results/$id-$mach
+		rm -rf "$mres"
+		if RESULTS_DIR=$mres BOOT_TAG=mutant-$id-$mach run "$TOP/scripts/boot.sh" mutant "$mach" \
+			>>"$LOGS/mutant-$id.log" 2>&1; then
+			res "$id: caught on $mach: $name" FAIL "the boot passed; see $LOGS/boot-mutant-$id-$mach.log"
+			continue
 		fi
-	fi
+		failed=$(awk -F'\t' '$1 == "FAIL" { sub(/^[^:]*: /, "", $2); print $2 }' "$mres"/*.res 2>/dev/null)
+		seen=$(awk -F'\t' '{ sub(/^[^:]*: /, "", $2); print $2 }' "$mres"/*.res 2>/dev/null)
+		# A name that is no result of the boot (a case renamed, a typo)
+		# is not caught: it is reported as such.
+		missing=()
+		unknown=()
+		for want in "${musts[@]}"; do
+			if ! grep -qxF -- "$want" <<<"$seen"; then
+				unknown+=("$want")
+			elif ! grep -qxF -- "$want" <<<"$failed"; then
+				missing+=("$want")
+			fi
+		done
+		if [ ${#unknown[@]} -ne 0 ]; then
+			res "$id: caught on $mach: $name" FAIL "Must-fail names no result of the boot: $(printf '%s; ' "${unknown[@]}")see $mres"
+		elif [ ${#missing[@]} -eq 0 ]; then
+			res "$id: caught on $mach: $name" PASS "failed: $(printf '%s; ' "${musts[@]}")"
+		else
+			res "$id: caught on $mach: $name" FAIL "the boot failed, but not: $(printf '%s; ' "${missing[@]}")failed were: $(head -n 4 <<<"$failed" | tr '\n' ';'); see $LOGS/boot-mutant-$id-$mach.log"
+		fi
+	done
 	stage_failed_since "$mark" || cache_put mutation "$key" <(stage_lines_since "$mark")
 done
 [ $derived = 0 ] || { git -C "$src" checkout -q -f -- . && git -C "$src" clean -q -fd; }
