@@ -49,6 +49,10 @@ TOOK = re.compile(r"^wbinit: /tests/(\S+) took ([\d.]+) s")
 TAP_RESULT = re.compile(r"^(ok|not ok) (\d+)\b(?: -)?\s*(.*?)"
                         r"(?:\s*# (SKIP|XFAIL|TODO)\b\s*-?\s*(.*))?\s*$")
 TAP_PLAN = re.compile(r"^1\.\.(\d+)\b")
+# What a kselftest_harness case's own process prints when it skips
+# through ksft_exit_skip() (the KVM library's TEST_REQUIRE()): the
+# harness then reports the case as "# SKIP unknown".
+CHILD_SKIP = re.compile(r"^1\.\.0 # SKIP\s*-?\s*(.*?)\s*$")
 # The kernel's own line, not a test's copy of it ("# host: MCE: ...").
 MCE_REPORT = re.compile(r"^(\[[^]]*\] )?MCE: CPU\d+: machine check \(.*\) Guest ")
 # The FWNMI cases of machine_check_test (kselftest harness names,
@@ -138,6 +142,7 @@ def selftests(tag: str, lines: Sequence[str]) -> List[Result]:
     plan: Optional[int] = None
     seen: List[str] = []
     reports = 0
+    child_skip = ""
 
     def close() -> None:
         if prog and plan is not None and plan != len(seen):
@@ -158,6 +163,11 @@ def selftests(tag: str, lines: Sequence[str]) -> List[Result]:
             continue
         if MCE_REPORT.match(line):
             reports += 1
+        m = CHILD_SKIP.match(line)
+        if m and plan is not None:
+            # A harness case skipped; the program's plan stands.
+            child_skip = m.group(1)
+            continue
         m = TAP_PLAN.match(line)
         if m:
             plan = int(m.group(1))
@@ -166,6 +176,9 @@ def selftests(tag: str, lines: Sequence[str]) -> List[Result]:
         if not m:
             continue
         ok, num, desc, directive, why = m.groups()
+        if directive == "SKIP" and why in (None, "", "unknown") and child_skip:
+            why = child_skip
+        child_skip = ""
         # The host's machine-check report must reach the console before
         # a FWNMI case reports the exit it caused.
         if prog == "machine_check_test" and FWNMI_CASE.fullmatch(desc) \

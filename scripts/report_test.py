@@ -85,6 +85,19 @@ class SelftestTap(unittest.TestCase):
                          "planned 3 results, printed 2")
         self.assertEqual(self.r.status("tap: init: /tests/other_test"), "FAIL")
 
+    def test_a_harness_case_that_skips_in_its_process(self):
+        # From a powernv8 console: the library's TEST_REQUIRE() in each
+        # case's process prints "1..0 # SKIP - why", the harness "# SKIP
+        # unknown". Neither breaks the program's plan; the why is kept.
+        r = Lookup(results_of("childskip"))
+        name = "childskip: selftest: interrupt_test: interrupt.trap_reaches_program_handler"
+        self.assertEqual(r.status(name), "SKIP")
+        self.assertEqual(r.detail(name),
+                         "Requirement not met: kvm_has_cap(KVM_CAP_PPC_MMU_RADIX)")
+        self.assertNotIn("childskip: selftest: interrupt_test: plan", r.by_name)
+        self.assertEqual(len([x for x in r.results if x.status == "SKIP"
+                              and ": selftest: interrupt_test: " in x.name]), 5)
+
     def test_a_kept_plan_adds_no_result(self):
         self.assertNotIn("tap: selftest: machine_check_test: plan", self.r.by_name)
 
