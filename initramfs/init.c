@@ -254,11 +254,12 @@ static double seconds_since(const struct timespec *t0)
 }
 
 /*
- * Run argv in a process group of its own, and kill what is left of the
- * group when it ends or after test_timeout_s. Returns 1 if it timed out,
- * 0 if not, -errno if it could not be run or waited for.
+ * Run argv, with the NAME=VALUE strings of env (NULL-terminated) added to
+ * its environment, in a process group of its own, and kill what is left
+ * of the group when it ends or after test_timeout_s. Returns 1 if it
+ * timed out, 0 if not, -errno if it could not be run or waited for.
  */
-static int run_one(char *argv[], int *status)
+static int run_one(char *argv[], char *env[], int *status)
 {
 	struct timespec t0;
 	int ret = 0;
@@ -270,6 +271,8 @@ static int run_one(char *argv[], int *status)
 		return -errno;
 	if (pid == 0) {
 		setpgid(0, 0);
+		for (; *env; env++)
+			putenv(*env);
 		execv(argv[0], argv);
 		_exit(127);
 	}
@@ -298,7 +301,10 @@ static int run_one(char *argv[], int *status)
 
 /*
  * Run the programs that /tests/list names, one a line with its
- * arguments, in order. Exit status 4 is kselftest's "skipped".
+ * arguments, in order, each after the NAME=VALUE words that come before
+ * it (environment variables for it; they name the run too, as
+ * "/tests/PROG[NAME=VALUE,...]"). Exit status 4 is kselftest's
+ * "skipped".
  */
 static void run_tests(void)
 {
@@ -309,40 +315,52 @@ static void run_tests(void)
 	if (!f)
 		return;
 	while (fgets(line, sizeof(line), f)) {
-		char *argv[32], *tok, *save = NULL;
-		int argc = 0, status, code, timed_out;
+		char *argv[32], *env[8], *tok, *save = NULL;
+		int argc = 0, envc = 0, status, code, timed_out;
 		struct timespec t0;
-		char path[300];
+		char path[300], name[600];
+		size_t len;
 
 		line[strcspn(line, "\n")] = 0;
 		for (tok = strtok_r(line, " ", &save); tok && argc < 31;
-		     tok = strtok_r(NULL, " ", &save))
-			argv[argc++] = tok;
+		     tok = strtok_r(NULL, " ", &save)) {
+			if (!argc && envc < 7 && tok[0] != '#' && strchr(tok, '='))
+				env[envc++] = tok;
+			else
+				argv[argc++] = tok;
+		}
 		if (!argc || argv[0][0] == '#')
 			continue;
 		argv[argc] = NULL;
+		env[envc] = NULL;
 		snprintf(path, sizeof(path), "/tests/%s", argv[0]);
 		argv[0] = path;
+		len = snprintf(name, sizeof(name), "%s", path);
+		for (int i = 0; i < envc && len < sizeof(name); i++)
+			len += snprintf(name + len, sizeof(name) - len, "%c%s",
+					i ? ',' : '[', env[i]);
+		if (envc && len < sizeof(name))
+			snprintf(name + len, sizeof(name) - len, "]");
 
-		printf("wbinit: running %s\n", path);
+		printf("wbinit: running %s\n", name);
 		fflush(stdout);
 		clock_gettime(CLOCK_MONOTONIC, &t0);
-		timed_out = run_one(argv, &status);
-		printf("wbinit: %s took %.1f s\n", path, seconds_since(&t0));
+		timed_out = run_one(argv, env, &status);
+		printf("wbinit: %s took %.1f s\n", name, seconds_since(&t0));
 		if (timed_out < 0) {
-			check(0, path, "fork/wait: %s", strerror(-timed_out));
+			check(0, name, "fork/wait: %s", strerror(-timed_out));
 			continue;
 		}
 		code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 		if (code == 4) {
-			printf("wbinit: ok %d - %s # SKIP exit status 4\n", ++checks, path);
+			printf("wbinit: ok %d - %s # SKIP exit status 4\n", ++checks, name);
 			continue;
 		}
 		if (timed_out)
-			check(0, path, "exit status %d, killed after %d s", code,
+			check(0, name, "exit status %d, killed after %d s", code,
 			      test_timeout_s);
 		else
-			check(code == 0, path, "exit status %d", code);
+			check(code == 0, name, "exit status %d", code);
 	}
 	fclose(f);
 }

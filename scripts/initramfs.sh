@@ -60,16 +60,24 @@ echo "file /modules.order $dir/modules.order 0644 0 0" >>"$list"
 # TESTS_LIST and TESTS_DIR give another list and build (the bench's).
 tests=${TESTS_DIR:-$OUT/build-selftests/kselftest/kvm}
 : >"$dir/tests.list"
+# A line's leading NAME=VALUE words are the test's environment.
 while read -r path args; do
 	case $path in "" | "#"*) continue ;; esac
+	env=""
+	while [[ $path == *=* ]]; do
+		env+="$path "
+		read -r path args <<<"$args"
+	done
+	[ -n "$path" ] || die "no test after '$env' in ${TESTS_LIST:-config/selftests.txt}"
 	t=${path##*/}
 	if [ -n "${SELFTESTS:-}" ] && ! grep -qw -- "$t" <<<"$SELFTESTS"; then
 		continue
 	fi
 	[ $none = 0 ] || continue
 	[ -x "$tests/$path" ] || die "no selftest $tests/$path; run 'make selftests' first"
-	echo "file /tests/$t $tests/$path 0755 0 0" >>"$list"
-	echo "$t${args:+ $args}" >>"$dir/tests.list"
+	grep -qF "file /tests/$t " "$list" ||
+		echo "file /tests/$t $tests/$path 0755 0 0" >>"$list"
+	echo "$env$t${args:+ $args}" >>"$dir/tests.list"
 done <"${TESTS_LIST:-$TOP/config/selftests.txt}"
 for t in ${SELFTESTS:-}; do
 	grep -qw -- "$t" "$dir/tests.list" || die "SELFTESTS: no selftest '$t' in config/selftests.txt"

@@ -34,8 +34,10 @@ rm -f "$obj/.wb-building"
 [ -z "$warnings" ] || die "the KVM selftests build warns: $(head -n 3 <<<"$warnings"); see $blog"
 
 [ -z "${SELFTESTS_SRC:-}" ] || exit 0
-while read -r path _; do
+while read -r path rest; do
 	case $path in "" | "#"*) continue ;; esac
+	# Leading NAME=VALUE words are the test's environment.
+	while [[ $path == *=* ]]; do read -r path rest <<<"$rest"; done
 	[ -x "$obj/kselftest/kvm/$path" ] ||
 		die "selftest $path (config/selftests.txt) was not built; see $blog"
 done <"$TOP/config/selftests.txt"

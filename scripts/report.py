@@ -92,12 +92,30 @@ def health(tag: str, lines: Sequence[str]) -> List[Result]:
     return [verdict(not bad, f"{tag}: kernel health", bad[0] if bad else "")]
 
 
+def run_name(words: Sequence[str]) -> str:
+    """How /init names a tests.list line's run: "PROG", or "PROG[NAME=VALUE,...]"
+    for one with environment variables (the NAME=VALUE words before PROG)."""
+    env = []
+    for w in words:
+        if "=" not in w:
+            break
+        env.append(w)
+    prog = words[len(env)]
+    return f"{prog}[{','.join(env)}]" if env else prog
+
+
+def program(name: str) -> str:
+    """The program of a run's name."""
+    return name.split("[", 1)[0]
+
+
 def expected_tests(path: Optional[str]) -> List[str]:
-    """The test programs /init was given (the initramfs's tests.list)."""
+    """The test runs /init was given (the initramfs's tests.list)."""
     if not path:
         return []
     with open(path, encoding="utf-8") as f:
-        return [line.split()[0] for line in f if line.split() and not line.startswith("#")]
+        return [run_name(line.split()) for line in f
+                if line.split() and not line.startswith("#")]
 
 
 def init_checks(tag: str, lines: Sequence[str], tests: Sequence[str]) -> List[Result]:
@@ -181,7 +199,7 @@ def selftests(tag: str, lines: Sequence[str]) -> List[Result]:
         child_skip = ""
         # The host's machine-check report must reach the console before
         # a FWNMI case reports the exit it caused.
-        if prog == "machine_check_test" and FWNMI_CASE.fullmatch(desc) \
+        if program(prog) == "machine_check_test" and FWNMI_CASE.fullmatch(desc) \
                 and ok == "ok" and not directive:
             results.append(verdict(reports > 0,
                                    f"{tag}: selftest: {prog}: {desc}: console report first",

@@ -304,5 +304,34 @@ class KunitRun(unittest.TestCase):
         self.assertEqual(rc, 1)
 
 
+
+class EnvRuns(unittest.TestCase):
+    """A tests.list line with NAME=VALUE words runs under its own name."""
+
+    LINES = ["wbinit: running /tests/dirty_log_test[KVM_PPC_MMU=hash]",
+             "1..1",
+             "ok 1 mode_4k",
+             "wbinit: /tests/dirty_log_test[KVM_PPC_MMU=hash] took 0.1 s",
+             "wbinit: ok 1 - /tests/dirty_log_test[KVM_PPC_MMU=hash]",
+             "wbinit: done 1 checks"]
+
+    def test_run_name(self):
+        self.assertEqual(report.run_name(["KVM_PPC_MMU=hash", "A=1", "t", "-b", "X=2"]),
+                         "t[KVM_PPC_MMU=hash,A=1]")
+        self.assertEqual(report.run_name(["t", "-b", "X=2"]), "t")
+        self.assertEqual(report.program("t[KVM_PPC_MMU=hash]"), "t")
+
+    def test_expected_run_is_found(self):
+        with tempfile.NamedTemporaryFile("w", suffix=".list") as f:
+            f.write("dirty_log_test\nKVM_PPC_MMU=hash dirty_log_test\n")
+            f.flush()
+            tests = report.expected_tests(f.name)
+        self.assertEqual(tests, ["dirty_log_test", "dirty_log_test[KVM_PPC_MMU=hash]"])
+        r = Lookup(report.init_checks("t", self.LINES, tests[1:]))
+        self.assertEqual(r.status("t: init: /tests/dirty_log_test[KVM_PPC_MMU=hash]"), "PASS")
+        r = Lookup(report.selftests("t", self.LINES))
+        self.assertEqual(r.status("t: selftest: dirty_log_test[KVM_PPC_MMU=hash]: mode_4k"),
+                         "PASS")
+
 if __name__ == "__main__":
     unittest.main(verbosity=1)
