@@ -53,7 +53,8 @@ tool=$(toolid)
 ignore=MISSING_SIGN_OFF,FILE_PATH_CHANGES
 judges=$(cd "$wt" && cat scripts/checkpatch.pl scripts/spelling.txt scripts/const_structs.checkpatch \
 	scripts/get_maintainer.pl | sha256sum | cut -c1-16)
-keyof() { hash_of "$tool" "$base" "$judges" "$ignore" "$(hash_files "$TOP/scripts/series-check.sh")" "$@"; }
+confirmed=$TOP/config/confirmed-commits.txt
+keyof() { hash_of "$tool" "$base" "$judges" "$ignore" "$(hash_files "$TOP/scripts/series-check.sh" "$confirmed")" "$@"; }
 
 # checkpatch --strict on every patch whose verdict is not cached, two at
 # a time, in one chroot.
@@ -72,7 +73,7 @@ if [ ${#todo[@]} -gt 0 ]; then
 		shift 2
 		printf "%s\n" "$@" | xargs -P 2 -I{} sh -c "
 			n=\$(basename {} .patch)
-			./scripts/checkpatch.pl --strict --ignore $ignore {} >$logs/checkpatch-\$n.log 2>&1
+			./scripts/checkpatch.pl --strict --show-types --ignore $ignore {} >$logs/checkpatch-\$n.log 2>&1
 			echo \$? >$logs/checkpatch-\$n.rc"
 	' checkpatch "$LOGS" "$ignore" "${todo[@]}")
 else
@@ -83,6 +84,20 @@ fi
 # patch edits MAINTAINERS, whether or not an entry already covers it. That
 # warning is accepted only where get_maintainer.pl finds a maintainer for
 # each added file; everything else checkpatch --strict says fails.
+# excused_only LOG: whether checkpatch's only complaints in LOG are
+# UNKNOWN_COMMIT_ID for ids that config/confirmed-commits.txt lists;
+# prints them.
+excused_only() {
+	local line id ids=""
+	while read -r line; do
+		id=$(sed -n "s/^WARNING:UNKNOWN_COMMIT_ID: Unknown commit id '\([0-9a-f]*\)'.*/\1/p" <<<"$line")
+		[ -n "$id" ] || return 1
+		grep -q "^${id:0:12}[[:space:]]" "$confirmed" || return 1
+		ids+="${ids:+ }$id"
+	done < <(grep -E '^(ERROR|WARNING|CHECK)' "$1")
+	[ -n "$ids" ] && echo "$ids"
+}
+
 mapfile -t commits < <(git -C "$wt" rev-list --reverse "$base..HEAD")
 i=0
 for p in "${series[@]}"; do
@@ -93,6 +108,9 @@ for p in "${series[@]}"; do
 		out=$LOGS/checkpatch-$n.log
 		if [ "$(cat "$LOGS/checkpatch-$n.rc" 2>/dev/null)" = 0 ]; then
 			res "checkpatch --strict $n.patch" PASS
+			cache_put checkpatch "$key" <(stage_lines_since "$mark")
+		elif excused=$(excused_only "$out"); then
+			res "checkpatch --strict $n.patch" PASS "UNKNOWN_COMMIT_ID excused for $excused (config/confirmed-commits.txt)"
 			cache_put checkpatch "$key" <(stage_lines_since "$mark")
 		else
 			res "checkpatch --strict $n.patch" FAIL "$(grep -E -m1 '^(ERROR|WARNING|CHECK)' "$out" || echo "no verdict"); see $out"
