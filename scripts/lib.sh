@@ -383,7 +383,6 @@ stage_line_count() { wc -l <"$RESULTS/.$WB_STAGE.part"; }
 # M_MACHINES M_SELFTESTS M_SEED (lists space separated, empty for "-"), and
 # M_FRAG_FILES (the fragments' paths). A machine written NAME+ is booted
 # in the full tier only (TIER=full): M_MACHINES leaves it out otherwise.
-# M_MACHINES_FULL lists them all.
 matrix_row() {
 	local line
 	line=$(awk -v n="$1" '$1 == n' "$TOP/config/matrix.tsv")
@@ -396,9 +395,8 @@ matrix_row() {
 	M_SELFTESTS=${M_SELFTESTS//,/ }
 	[ "$M_ARGS" != - ] || M_ARGS=""
 	[ "$M_MACHINES" != - ] || M_MACHINES=""
-	M_MACHINES_FULL=${M_MACHINES//+/}
 	if [ "${TIER:-default}" = full ]; then
-		M_MACHINES=$M_MACHINES_FULL
+		M_MACHINES=${M_MACHINES//+/}
 	else
 		local m default=""
 		for m in $M_MACHINES; do

@@ -48,6 +48,11 @@ for m in "${mutants[@]}"; do
 	tests=$(sed -n 's/^Selftests: //p' "$m" | head -n 1)
 	mmachines=$(sed -n 's/^Machines: //p' "$m" | head -n 1)
 	mmachines=${mmachines:-$machines}
+	bad=$(tr ' ' '\n' <<<"$mmachines" | grep -v -x -e '' -e powernv8 -e powernv9 -e powernv10 || true)
+	if [ -z "${mmachines// /}" ] || [ -n "$bad" ]; then
+		res "$id: caught: $name" FAIL "no machines to boot it on, or unknown ones ('$mmachines'): MUTANT_MACHINES or its Machines: line"
+		continue
+	fi
 	[ -n "$name" ] && [ ${#musts[@]} -gt 0 ] ||
 		{ res "$id: caught" FAIL "$m names no 'Mutant:' or no 'Must-fail:'"; continue; }
 	key=$(hash_of "$tool" "$recipe" "$tree" "$(sha256_of "$m")" \
@@ -91,8 +96,18 @@ for m in "${mutants[@]}"; do
 			res "$id: caught on $mach: $name" FAIL "the boot passed; see $LOGS/boot-mutant-$id-$mach.log"
 			continue
 		fi
-		failed=$(awk -F'\t' '$1 == "FAIL" { sub(/^[^:]*: /, "", $2); print $2 }' "$mres"/*.res 2>/dev/null)
+		shopt -u nullglob
+		# A boot that crashed or hung fails tests it never ran: that is
+		# not the failure the mutant names.
+		if ! awk -F'\t' '$1 == "PASS" && $2 ~ /: \/init ran to the end$/ { ok = 1 } END { exit !ok }' \
+			"$mres"/*.res 2>/dev/null; then
+			res "$id: caught on $mach: $name" FAIL "the boot did not run to the end (a crash or a hang, not the named failures); see $LOGS/boot-mutant-$id-$mach.log"
+			shopt -s nullglob
+			continue
+		fi
+		failed=$(awk -F'\t' '$1 == "FAIL" && $3 !~ /did not run|did not finish|killed after/ { sub(/^[^:]*: /, "", $2); print $2 }' "$mres"/*.res 2>/dev/null)
 		seen=$(awk -F'\t' '{ sub(/^[^:]*: /, "", $2); print $2 }' "$mres"/*.res 2>/dev/null)
+		shopt -s nullglob
 		# A name that is no result of the boot (a case renamed, a typo)
 		# is not caught: it is reported as such.
 		missing=()

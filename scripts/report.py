@@ -171,7 +171,7 @@ def selftests(tag: str, lines: Sequence[str]) -> List[Result]:
         m = RUNNING.match(line)
         if m:
             close()
-            prog, plan, seen = m.group(1), None, []
+            prog, plan, seen, child_skip = m.group(1), None, [], ""
             continue
         if not prog:
             continue
@@ -305,10 +305,29 @@ def read_console(log: str, config: Optional[str] = None, tests: Optional[str] = 
     if boot_failure:
         results.append(Result(FAIL, f"{tag}: boot", f"{boot_failure}; see {log}"))
     results += health(tag, lines)
-    results += init_checks(tag, lines, expected_tests(tests))
-    results += selftests(tag, lines)
+    checks = init_checks(tag, lines, expected_tests(tests))
+    cases = selftests(tag, lines)
+    results += all_skipped(tag, checks, cases)
+    results += cases
     results += kunit(tag, lines, config, kunit_dir)
     return results
+
+
+def all_skipped(tag: str, checks: List[Result], cases: List[Result]) -> List[Result]:
+    """/init's checks, where a program that exited 0 with every case of
+    its TAP output skipped (kselftest_harness does) is a skip, not a pass."""
+    statuses: dict = {}
+    for r in cases:
+        prog = r.name[len(f"{tag}: selftest: "):].split(": ", 1)[0]
+        statuses.setdefault(prog, set()).add(r.status)
+    out = []
+    for r in checks:
+        prog = r.name[len(f"{tag}: init: /tests/"):] if r.name.startswith(
+            f"{tag}: init: /tests/") else None
+        if r.status == PASS and prog and statuses.get(os.path.basename(prog)) == {SKIP}:
+            r = Result(SKIP, r.name, "every case skipped")
+        out.append(r)
+    return out
 
 
 def write(results: Iterable[Result], out: str) -> None:

@@ -97,6 +97,9 @@ class SelftestTap(unittest.TestCase):
         self.assertNotIn("childskip: selftest: interrupt_test: plan", r.by_name)
         self.assertEqual(len([x for x in r.results if x.status == "SKIP"
                               and ": selftest: interrupt_test: " in x.name]), 5)
+        # It exited 0, but ran nothing: a skip, not a pass.
+        self.assertEqual(r.status("childskip: init: /tests/interrupt_test"), "SKIP")
+        self.assertEqual(r.detail("childskip: init: /tests/interrupt_test"), "every case skipped")
 
     def test_a_kept_plan_adds_no_result(self):
         self.assertNotIn("tap: selftest: machine_check_test: plan", self.r.by_name)

@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # 'make run': build the patched kernel (linux/ as it is), boot it on
-# emulated POWER10 and POWER9 with KUnit and the KVM selftests, and show,
+# the default tier's machines of config/matrix.tsv (POWER10 and POWER8)
+# with KUnit and the KVM selftests, and show,
 # for each machine, a guest machine check as the host printed it and as
 # the VMM saw it (KVM_EXIT_NMI). Its time goes to $CACHE/runs.tsv.
 . "$(dirname "$0")/lib.sh"

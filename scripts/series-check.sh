@@ -65,7 +65,7 @@ for p in "${series[@]}"; do
 	ckey[$n]=$(keyof checkpatch "$(sha256_of "$p")")
 	[ "${FORCE:-0}" != 1 ] && [ -f "$RCACHE/checkpatch/${ckey[$n]}.res" ] || todo+=("$p")
 done
-rm -f "$LOGS"/checkpatch-*.rc
+rm -f "$LOGS"/checkpatch-*.rc "$LOGS"/checkpatch-*.log
 if [ ${#todo[@]} -gt 0 ]; then
 	log "series: checkpatch --strict on ${#todo[@]} of ${#series[@]} patches (the others' verdicts are cached)"
 	(cd "$wt" && run in_chroot sh -c '
@@ -84,17 +84,22 @@ fi
 # patch edits MAINTAINERS, whether or not an entry already covers it. That
 # warning is accepted only where get_maintainer.pl finds a maintainer for
 # each added file; everything else checkpatch --strict says fails.
-# excused_only LOG: whether checkpatch's only complaints in LOG are
-# UNKNOWN_COMMIT_ID for ids that config/confirmed-commits.txt lists;
-# prints them.
+# excused_only LOG PATCH: whether checkpatch's only complaints in LOG
+# (which it finished: its "total:" line agrees) are UNKNOWN_COMMIT_ID
+# for ids that config/confirmed-commits.txt lists, each named in PATCH
+# with the subject listed there; prints them.
 excused_only() {
-	local line id ids=""
+	local line id subject ids="" n=0
 	while read -r line; do
 		id=$(sed -n "s/^WARNING:UNKNOWN_COMMIT_ID: Unknown commit id '\([0-9a-f]*\)'.*/\1/p" <<<"$line")
 		[ -n "$id" ] || return 1
-		grep -q "^${id:0:12}[[:space:]]" "$confirmed" || return 1
+		subject=$(awk -F'\t' -v id="${id:0:12}" '$1 == id { print $2 }' "$confirmed")
+		[ -n "$subject" ] || return 1
+		grep -qF -- "${id:0:12} (\"$subject\")" "$2" || return 1
 		ids+="${ids:+ }$id"
+		n=$((n + 1))
 	done < <(grep -E '^(ERROR|WARNING|CHECK)' "$1")
+	grep -qx "total: 0 errors, $n warnings, 0 checks, [0-9]* lines checked" "$1" || return 1
 	[ -n "$ids" ] && echo "$ids"
 }
 
@@ -109,7 +114,8 @@ for p in "${series[@]}"; do
 		if [ "$(cat "$LOGS/checkpatch-$n.rc" 2>/dev/null)" = 0 ]; then
 			res "checkpatch --strict $n.patch" PASS
 			cache_put checkpatch "$key" <(stage_lines_since "$mark")
-		elif excused=$(excused_only "$out"); then
+		elif [ "$(cat "$LOGS/checkpatch-$n.rc" 2>/dev/null)" = 1 ] &&
+			excused=$(excused_only "$out" "$p"); then
 			res "checkpatch --strict $n.patch" PASS "UNKNOWN_COMMIT_ID excused for $excused (config/confirmed-commits.txt)"
 			cache_put checkpatch "$key" <(stage_lines_since "$mark")
 		else
