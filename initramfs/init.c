@@ -303,8 +303,9 @@ static int run_one(char *argv[], char *env[], int *status)
  * Run the programs that /tests/list names, one a line with its
  * arguments, in order, each after the NAME=VALUE words that come before
  * it (environment variables for it; they name the run too, as
- * "/tests/PROG[NAME=VALUE,...]"). Exit status 4 is kselftest's
- * "skipped".
+ * "/tests/PROG[NAME=VALUE,...]"), but for WB_SETTLE_S=N, which is for
+ * this runner: wait N seconds before the run. Exit status 4 is
+ * kselftest's "skipped".
  */
 static void run_tests(void)
 {
@@ -316,7 +317,7 @@ static void run_tests(void)
 		return;
 	while (fgets(line, sizeof(line), f)) {
 		char *argv[32], *env[8], *tok, *save = NULL;
-		int argc = 0, envc = 0, status, code, timed_out;
+		int argc = 0, envc = 0, settle = 0, status, code, timed_out;
 		struct timespec t0;
 		char path[300], name[600];
 		size_t len;
@@ -324,7 +325,9 @@ static void run_tests(void)
 		line[strcspn(line, "\n")] = 0;
 		for (tok = strtok_r(line, " ", &save); tok && argc < 31;
 		     tok = strtok_r(NULL, " ", &save)) {
-			if (!argc && envc < 7 && tok[0] != '#' && strchr(tok, '='))
+			if (!argc && !strncmp(tok, "WB_SETTLE_S=", 12))
+				settle = atoi(tok + 12);
+			else if (!argc && envc < 7 && tok[0] != '#' && strchr(tok, '='))
 				env[envc++] = tok;
 			else
 				argv[argc++] = tok;
@@ -342,6 +345,11 @@ static void run_tests(void)
 		if (envc && len < sizeof(name))
 			snprintf(name + len, sizeof(name) - len, "]");
 
+		if (settle > 0) {
+			printf("wbinit: waiting %d s before %s\n", settle, name);
+			fflush(stdout);
+			sleep(settle);
+		}
 		printf("wbinit: running %s\n", name);
 		fflush(stdout);
 		clock_gettime(CLOCK_MONOTONIC, &t0);

@@ -94,13 +94,17 @@ def health(tag: str, lines: Sequence[str]) -> List[Result]:
 
 def run_name(words: Sequence[str]) -> str:
     """How /init names a tests.list line's run: "PROG", or "PROG[NAME=VALUE,...]"
-    for one with environment variables (the NAME=VALUE words before PROG)."""
+    for one with environment variables (the NAME=VALUE words before PROG, but
+    WB_SETTLE_S=N, which is for /init)."""
     env = []
+    n = 0
     for w in words:
         if "=" not in w:
             break
-        env.append(w)
-    prog = words[len(env)]
+        n += 1
+        if not w.startswith("WB_SETTLE_S="):
+            env.append(w)
+    prog = words[n]
     return f"{prog}[{','.join(env)}]" if env else prog
 
 

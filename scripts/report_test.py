@@ -322,6 +322,10 @@ class EnvRuns(unittest.TestCase):
         self.assertEqual(report.run_name(["KVM_PPC_MMU=hash", "A=1", "t", "-b", "X=2"]),
                          "t[KVM_PPC_MMU=hash,A=1]")
         self.assertEqual(report.run_name(["t", "-b", "X=2"]), "t")
+        # WB_SETTLE_S is for /init: not in the name.
+        self.assertEqual(report.run_name(["WB_SETTLE_S=6", "KVM_PPC_MMU=hash", "t"]),
+                         "t[KVM_PPC_MMU=hash]")
+        self.assertEqual(report.run_name(["WB_SETTLE_S=6", "t"]), "t")
         self.assertEqual(report.program("t[KVM_PPC_MMU=hash]"), "t")
 
     def test_expected_run_is_found(self):
