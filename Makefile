@@ -15,7 +15,7 @@ S := scripts
 all: help
 
 help:
-	@echo "make run           build the patched kernel, boot it on emulated POWER10 and POWER9"
+	@echo "make run           build the patched kernel, boot it on emulated POWER10 and POWER8"
 	@echo "make check         the default test tier (CI); ends with 'N passed, N failed'"
 	@echo "make check-full    every test: adds GCC, x86-64, kunit.py on pseries, the per-patch builds"
 	@echo "make loop [M=...]  the inner loop: build linux/ as it is, boot it with machine_check_test"
@@ -27,7 +27,7 @@ help:
 	@echo "make build         build the host kernel (linux/ as it is) into out/build-host"
 	@echo "make selftests     build the KVM selftests (ppc64le, static) into out/build-selftests"
 	@echo "make initramfs     pack out/initramfs-host.cpio.gz"
-	@echo "make boot M=...    boot on one machine (powernv10, powernv9)"
+	@echo "make boot M=...    boot on one machine (powernv10, powernv8, powernv9)"
 	@echo "make export        write linux/'s commits back into patches/"
 	@echo "make series-check  git am + checkpatch --strict on patches/"
 	@echo "make rustcheck     rustfmtcheck and rustdoc on the host build"

@@ -136,6 +136,6 @@ if [ "$TIER" = full ]; then
 	log "check: every patch builds on its own"
 	step perpatch "per-patch builds" "$S/perpatch.sh" || true
 else
-	log "check: default tier; 'make check-full' adds: $(awk '$2 == "full" { printf "%s ", $1 }' "$TOP/config/matrix.tsv")kunit.py on pseries and the per-patch builds"
+	log "check: default tier; 'make check-full' adds: $(awk '$2 == "full" { printf "%s ", $1 }' "$TOP/config/matrix.tsv")the boots of the machines marked NAME+ in config/matrix.tsv, kunit.py on pseries and the per-patch builds"
 fi
 finish

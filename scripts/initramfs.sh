@@ -63,20 +63,35 @@ tests=${TESTS_DIR:-$OUT/build-selftests/kselftest/kvm}
 # A line's leading NAME=VALUE words are the test's environment.
 while read -r path args; do
 	case $path in "" | "#"*) continue ;; esac
-	env=""
+	env="" nenv=0 name=""
 	while [[ $path == *=* ]]; do
+		case $path in
+		WB_SETTLE_S=*)
+			[[ $path =~ ^WB_SETTLE_S=[0-9]{1,2}$ ]] ||
+				die "'$path': WB_SETTLE_S takes 0-99 seconds (${TESTS_LIST:-config/selftests.txt})" ;;
+		*) nenv=$((nenv + 1)) name+="${name:+,}$path" ;;
+		esac
 		env+="$path "
 		read -r path args <<<"$args"
 	done
 	[ -n "$path" ] || die "no test after '$env' in ${TESTS_LIST:-config/selftests.txt}"
+	# /init takes 7 NAME=VALUE words a line, and names a run by them.
+	[ $nenv -le 7 ] || die "more than 7 NAME=VALUE words before $path"
+	name="${path##*/}${name:+[$name]}"
+	! grep -qxF -- "$name" <<<"${runs:-}" || die "two lines run $name; a run's name must be unique"
+	runs+="$name"$'\n'
 	t=${path##*/}
 	if [ -n "${SELFTESTS:-}" ] && ! grep -qw -- "$t" <<<"$SELFTESTS"; then
 		continue
 	fi
 	[ $none = 0 ] || continue
 	[ -x "$tests/$path" ] || die "no selftest $tests/$path; run 'make selftests' first"
-	grep -qF "file /tests/$t " "$list" ||
+	if grep -qF "file /tests/$t " "$list"; then
+		grep -qxF "file /tests/$t $tests/$path 0755 0 0" "$list" ||
+			die "two selftests named $t (one is $path): /tests/ holds one a name"
+	else
 		echo "file /tests/$t $tests/$path 0755 0 0" >>"$list"
+	fi
 	echo "$env$t${args:+ $args}" >>"$dir/tests.list"
 done <"${TESTS_LIST:-$TOP/config/selftests.txt}"
 for t in ${SELFTESTS:-}; do

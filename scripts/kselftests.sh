@@ -38,6 +38,7 @@ while read -r path rest; do
 	case $path in "" | "#"*) continue ;; esac
 	# Leading NAME=VALUE words are the test's environment.
 	while [[ $path == *=* ]]; do read -r path rest <<<"$rest"; done
+	[ -n "$path" ] || die "a line of config/selftests.txt names no test after its NAME=VALUE words"
 	[ -x "$obj/kselftest/kvm/$path" ] ||
 		die "selftest $path (config/selftests.txt) was not built; see $blog"
 done <"$TOP/config/selftests.txt"

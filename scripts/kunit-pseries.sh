@@ -36,5 +36,8 @@ rc=0
 run kunit_py exec --timeout=600 --raw_output=all >"$clog" 2>&1 || rc=$?
 [ "$rc" = 0 ] || res "kunit.py exec --arch=powerpcle" FAIL "exit status $rc; see $clog"
 in_chroot python3 "$TOP/scripts/report.py" kunit "$clog" --config "$build/.config" \
-	--out "$RESULTS/.kunit-pseries.part" || true
+	--out "$RESULTS/.kunit-pseries.part" ||
+	res "KUnit results read from the console" FAIL "report.py failed on $clog"
+[ -s "$RESULTS/.kunit-pseries.part" ] ||
+	res "KUnit results read from the console" FAIL "no KUnit result in $clog"
 stage_end 0

@@ -25,7 +25,7 @@ BOOT_TAG=loop-$machine run "$S/boot.sh" host "$machine" || rc=$?
 secs=$(( $(date +%s) - t0 ))
 echo "--- $machine: KUnit suites and machine_check_test"
 awk -F'\t' '$2 ~ /: kunit: / { split($2, a, ": kunit: "); split(a[2], b, "."); n[b[1]]++; if ($1 != "PASS") bad[b[1]]++ }
-	$2 ~ /: selftest: machine_check_test: / { sub(/^[^:]*: selftest: /, "", $2); print $1 "  " $2 }
+	$2 ~ /: selftest: machine_check_test(\[[^]]*\])?: / { sub(/^[^:]*: selftest: /, "", $2); print $1 "  " $2 }
 	END { for (s in n) printf "KUnit %s: %d cases, %d not passed\n", s, n[s], bad[s] }' \
 	"$RESULTS"/boot-loop-"$machine".res 2>/dev/null | sort
 summary | tail -n 1 || true

@@ -105,7 +105,7 @@ for m in "${mutants[@]}"; do
 			shopt -s nullglob
 			continue
 		fi
-		failed=$(awk -F'\t' '$1 == "FAIL" && $3 !~ /did not run|did not finish|killed after/ { sub(/^[^:]*: /, "", $2); print $2 }' "$mres"/*.res 2>/dev/null)
+		failed=$(awk -F'\t' '$1 == "FAIL" && $3 !~ /did not run|did not finish|killed after|unexpected skip/ { sub(/^[^:]*: /, "", $2); print $2 }' "$mres"/*.res 2>/dev/null)
 		seen=$(awk -F'\t' '{ sub(/^[^:]*: /, "", $2); print $2 }' "$mres"/*.res 2>/dev/null)
 		shopt -s nullglob
 		# A name that is no result of the boot (a case renamed, a typo)

@@ -21,6 +21,7 @@ fails by name.
 """
 import argparse
 import dataclasses
+import fnmatch
 import os
 import re
 import sys
@@ -176,6 +177,8 @@ def selftests(tag: str, lines: Sequence[str]) -> List[Result]:
         if m:
             close()
             prog, plan, seen, child_skip = m.group(1), None, [], ""
+            # A report counts for the program that caused it.
+            reports = 0
             continue
         if not prog:
             continue
@@ -317,6 +320,32 @@ def read_console(log: str, config: Optional[str] = None, tests: Optional[str] = 
     return results
 
 
+EXPECTED_SKIPS = os.path.join(TOP, "config", "expected-skips.txt")
+
+
+def expected_skips(path: str = EXPECTED_SKIPS) -> List[str]:
+    """The globs of config/expected-skips.txt."""
+    globs = []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            line = line.rstrip("\n")
+            if line and not line.startswith("#"):
+                globs.append(line.split("\t", 1)[0])
+    return globs
+
+
+def unexpected_skips(tag: str, results: List[Result], globs: Sequence[str]) -> List[Result]:
+    """RESULTS, with every SKIP that no glob names made a FAIL."""
+    out = []
+    for r in results:
+        short = r.name[len(tag) + 2:] if r.name.startswith(f"{tag}: ") else r.name
+        if r.status == SKIP and not any(fnmatch.fnmatchcase(short, g) for g in globs):
+            r = Result(FAIL, r.name, f"unexpected skip: {r.detail or 'no reason given'} "
+                       "(config/expected-skips.txt lists the expected ones)")
+        out.append(r)
+    return out
+
+
 def all_skipped(tag: str, checks: List[Result], cases: List[Result]) -> List[Result]:
     """/init's checks, where a program that exited 0 with every case of
     its TAP output skipped (kselftest_harness does) is a skip, not a pass."""
@@ -328,7 +357,7 @@ def all_skipped(tag: str, checks: List[Result], cases: List[Result]) -> List[Res
     for r in checks:
         prog = r.name[len(f"{tag}: init: /tests/"):] if r.name.startswith(
             f"{tag}: init: /tests/") else None
-        if r.status == PASS and prog and statuses.get(os.path.basename(prog)) == {SKIP}:
+        if r.status == PASS and prog and statuses.get(prog) == {SKIP}:
             r = Result(SKIP, r.name, "every case skipped")
         out.append(r)
     return out
@@ -352,6 +381,7 @@ def cmd_console(args: argparse.Namespace) -> int:
     log = os.path.abspath(args.log)
     tag = tag_of(log)
     results = read_console(log, args.config, args.tests, args.boot_failure or "")
+    results = unexpected_skips(tag_of(log), results, expected_skips())
     out = args.out or os.path.join(TOP, "out", "results", f"boot-{tag}.res")
     os.makedirs(os.path.dirname(out), exist_ok=True)
     write(results, out)

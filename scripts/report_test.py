@@ -318,6 +318,21 @@ class EnvRuns(unittest.TestCase):
              "wbinit: ok 1 - /tests/dirty_log_test[KVM_PPC_MMU=hash]",
              "wbinit: done 1 checks"]
 
+    def test_unexpected_skip_fails(self):
+        globs = ["init: /tests/irqfd_test"]
+        rs = report.unexpected_skips("t", [
+            report.Result(report.SKIP, "t: init: /tests/irqfd_test", "SKIP exit status 4"),
+            report.Result(report.SKIP, "t: init: /tests/dirty_log_test[KVM_PPC_MMU=hash]",
+                          "every case skipped"),
+            report.Result(report.PASS, "t: init: /tests/x", "")], globs)
+        self.assertEqual([r.status for r in rs], [report.SKIP, report.FAIL, report.PASS])
+        self.assertIn("unexpected skip: every case skipped", rs[1].detail)
+
+    def test_expected_skips_file_parses(self):
+        globs = report.expected_skips()
+        self.assertIn("init: /tests/vm_types_test", globs)
+        self.assertFalse(any("\t" in g or g.startswith("#") for g in globs))
+
     def test_run_name(self):
         self.assertEqual(report.run_name(["KVM_PPC_MMU=hash", "A=1", "t", "-b", "X=2"]),
                          "t[KVM_PPC_MMU=hash,A=1]")
