@@ -215,6 +215,50 @@ static void stop_logging(void)
 }
 
 /*
+ * The kernel parameter wbinit.smt=off takes every thread but the first
+ * of each core offline, as ppc64_cpu --smt=off does: KVM-HV on POWER8
+ * runs guests only on cores whose other threads it can take over, which
+ * are those brought up and then taken offline (not those that
+ * smt-enabled=off or maxcpus= never start).
+ */
+static void smt_off(void)
+{
+	char path[128], buf[64];
+	int cpu, n = 0, failed = 0;
+
+	for (cpu = 1; ; cpu++) {
+		FILE *f;
+		int fd;
+
+		snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%d", cpu);
+		if (access(path, F_OK))
+			break;
+		snprintf(path, sizeof(path),
+			 "/sys/devices/system/cpu/cpu%d/topology/thread_siblings_list", cpu);
+		f = fopen(path, "r");
+		if (!f)
+			continue;	/* offline already */
+		if (!fgets(buf, sizeof(buf), f))
+			buf[0] = 0;
+		fclose(f);
+		if (atoi(buf) == cpu)
+			continue;	/* the first thread of its core */
+		snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%d/online", cpu);
+		fd = open(path, O_WRONLY);
+		if (fd < 0 || write(fd, "0", 1) != 1) {
+			printf("wbinit: cpu%d stays online: %s\n", cpu, strerror(errno));
+			failed++;
+		} else {
+			n++;
+		}
+		if (fd >= 0)
+			close(fd);
+	}
+	check(!failed && n > 0, "wbinit.smt=off: secondary threads offline",
+	      "%d offline, %d failed", n, failed);
+}
+
+/*
  * A test program that runs longer than this is killed and fails. It is
  * well below boot.sh's limit for the whole boot, so that a hung test is
  * named and the other results are kept. The kernel parameter
@@ -243,6 +287,8 @@ static void read_cmdline(void)
 			test_timeout_s = t;
 	}
 	printf("wbinit: per-test time limit %d s\n", test_timeout_s);
+	if (strstr(buf, "wbinit.smt=off"))
+		smt_off();
 }
 
 static double seconds_since(const struct timespec *t0)

@@ -63,13 +63,13 @@ tests=${TESTS_DIR:-$OUT/build-selftests/kselftest/kvm}
 # A line's leading NAME=VALUE words are the test's environment.
 while read -r path args; do
 	case $path in "" | "#"*) continue ;; esac
-	env="" nenv=0 name=""
+	env="" nenv=0 rname=""
 	while [[ $path == *=* ]]; do
 		case $path in
 		WB_SETTLE_S=*)
 			[[ $path =~ ^WB_SETTLE_S=[0-9]{1,2}$ ]] ||
 				die "'$path': WB_SETTLE_S takes 0-99 seconds (${TESTS_LIST:-config/selftests.txt})" ;;
-		*) nenv=$((nenv + 1)) name+="${name:+,}$path" ;;
+		*) nenv=$((nenv + 1)) rname+="${rname:+,}$path" ;;
 		esac
 		env+="$path "
 		read -r path args <<<"$args"
@@ -77,9 +77,9 @@ while read -r path args; do
 	[ -n "$path" ] || die "no test after '$env' in ${TESTS_LIST:-config/selftests.txt}"
 	# /init takes 7 NAME=VALUE words a line, and names a run by them.
 	[ $nenv -le 7 ] || die "more than 7 NAME=VALUE words before $path"
-	name="${path##*/}${name:+[$name]}"
-	! grep -qxF -- "$name" <<<"${runs:-}" || die "two lines run $name; a run's name must be unique"
-	runs+="$name"$'\n'
+	rname="${path##*/}${rname:+[$rname]}"
+	! grep -qxF -- "$rname" <<<"${runs:-}" || die "two lines run $rname; a run's name must be unique"
+	runs+="$rname"$'\n'
 	t=${path##*/}
 	if [ -n "${SELFTESTS:-}" ] && ! grep -qw -- "$t" <<<"$SELFTESTS"; then
 		continue
