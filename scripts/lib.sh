@@ -395,6 +395,13 @@ matrix_row() {
 	M_SELFTESTS=${M_SELFTESTS//,/ }
 	[ "$M_ARGS" != - ] || M_ARGS=""
 	[ "$M_MACHINES" != - ] || M_MACHINES=""
+	local mm
+	for mm in $M_MACHINES; do
+		case $mm in
+		powernv8 | powernv9 | powernv10 | powernv8+ | powernv9+ | powernv10+) ;;
+		*) die "config/matrix.tsv, row $1: unknown machine '$mm' (powernv8, powernv9 or powernv10, with + for the full tier only)" ;;
+		esac
+	done
 	if [ "${TIER:-default}" = full ]; then
 		M_MACHINES=${M_MACHINES//+/}
 	else
