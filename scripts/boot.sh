@@ -94,7 +94,7 @@ at_exit '[ -z "$WB_INTERRUPTED" ] || [ $reported = 1 ] || [ ! -s "$clog" ] || re
 
 log "boot[$tag]: booting, timeout ${timeout}s (console: $clog)"
 # Not an earlier boot's console, whatever happens to this one.
-rm -f "$clog" "$clog.qemu" "$clog.1" "$clog.qemu.1"
+rm -f "$clog" "$clog.qemu" "$clog".[12] "$clog.qemu".[12]
 start=$(date +%s)
 rc=0
 run run_qemu || rc=$?
@@ -102,22 +102,25 @@ run run_qemu || rc=$?
 # sets up interrupts, and a powernv9 boot now and then stops in skiboot
 # and ends (exit 0: the machine reset, which -no-reboot turns into an
 # exit) a minute later, both before Linux runs. That is the emulated
-# machine failing, not the kernel: say so and boot once more, keeping the
-# first attempt's logs as *.1. (A kernel that dies before its console
-# comes up is booted twice, and fails.) A timeout, a QEMU stopped by a
-# signal (Ctrl-C reaches it before this script's trap), and any failure
-# once Linux has started, stand.
-if [ $rc -ne 124 ] && [ $rc -ne 137 ] && [ -z "$WB_INTERRUPTED" ] &&
+# machine failing, not the kernel: say so and boot again, up to three
+# attempts (two in a row failed so once in about 100 boots), keeping the
+# earlier attempts' logs as *.1 and *.2. (A kernel that dies before its
+# console comes up is booted three times, and fails.) A timeout, a QEMU
+# stopped by a signal (Ctrl-C reaches it before this script's trap), and
+# any failure once Linux has started, stand.
+attempt=1
+while [ $attempt -lt 3 ] && [ $rc -ne 124 ] && [ $rc -ne 137 ] && [ -z "$WB_INTERRUPTED" ] &&
 	! grep -qs "terminating on signal" "$clog.qemu" &&
-	! grep -qs "Linux version" "$clog"; then
+	! grep -qs "Linux version" "$clog"; do
 	why1="exit $rc"
 	! grep -qs "Assertion .* failed" "$clog.qemu" || why1="$(grep -m1 "Assertion" "$clog.qemu")"
-	log "boot[$tag]: the machine ended before Linux started ($why1; logs kept as $clog.1 and $clog.qemu.1); booting once more"
-	mv -f "$clog.qemu" "$clog.qemu.1" 2>/dev/null || true
-	mv -f "$clog" "$clog.1" 2>/dev/null || true
+	log "boot[$tag]: the machine ended before Linux started ($why1; logs kept as $clog.$attempt and $clog.qemu.$attempt); booting again"
+	mv -f "$clog.qemu" "$clog.qemu.$attempt" 2>/dev/null || true
+	mv -f "$clog" "$clog.$attempt" 2>/dev/null || true
+	attempt=$((attempt + 1))
 	rc=0
 	run run_qemu || rc=$?
-fi
+done
 secs=$(( $(date +%s) - start ))
 log "boot[$tag]: QEMU exited with $rc after ${secs}s"
 
