@@ -103,7 +103,7 @@ run run_qemu || rc=$?
 # and ends (exit 0: the machine reset, which -no-reboot turns into an
 # exit) a minute later, both before Linux runs. That is the emulated
 # machine failing, not the kernel: say so and boot again, up to three
-# attempts (two in a row failed so once in about 100 boots), keeping the
+# attempts (two in a row failed once on 2026-12-01), keeping the
 # earlier attempts' logs as *.1 and *.2. (A kernel that dies before its
 # console comes up is booted three times, and fails.) A timeout, a QEMU
 # stopped by a signal (Ctrl-C reaches it before this script's trap), and
