@@ -33,10 +33,7 @@ stage_begin "boot-$tag" "$clog"
 WB_WHAT="boot $tag"
 [ -f "$obj/vmlinux" ] || die "no kernel at $obj/vmlinux; run 'make build' first"
 [ -f "$img" ] || die "no initramfs at $img; run 'make initramfs' first"
-case $machine in
-powernv8 | powernv9 | powernv10) ;;
-*) die "unknown machine '$machine' (powernv8, powernv9 or powernv10)" ;;
-esac
+known_machine "$machine" || die "unknown machine '$machine' (powernv8, powernv9 or powernv10)"
 mkdir -p "$OUT/run"
 pidfile=$OUT/run/qemu-$tag.pid
 rm -f "$pidfile"

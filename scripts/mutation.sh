@@ -48,7 +48,8 @@ for m in "${mutants[@]}"; do
 	tests=$(sed -n 's/^Selftests: //p' "$m" | head -n 1)
 	mmachines=$(sed -n 's/^Machines: //p' "$m" | head -n 1)
 	mmachines=${mmachines:-$machines}
-	bad=$(tr ' ' '\n' <<<"$mmachines" | grep -v -x -e '' -e powernv8 -e powernv9 -e powernv10 || true)
+	bad=""
+	for mach in $mmachines; do known_machine "$mach" || bad+=" $mach"; done
 	if [ -z "${mmachines// /}" ] || [ -n "$bad" ]; then
 		res "$id: caught: $name" FAIL "no machines to boot it on, or unknown ones ('$mmachines'): MUTANT_MACHINES or its Machines: line"
 		continue
