@@ -19,6 +19,12 @@ JOBS=${JOBS:-$(nproc)}
 TOOLSTAMP=$(cat "$TOP/config/toolchain.pins" "$TOP/config/suite.env" \
 	"$TOP/scripts/toolchain.sh" | sha256sum | cut -c1-16)
 ROOT=$CACHE/chroots/$TOOLSTAMP
+# A second, small chroot for the documentation build (Sphinx) and the
+# mail dry run (b4), from config/docs.pins: its packages are not in any
+# kernel build's key, so changing them rebuilds no kernel.
+DOCSSTAMP=$(cat "$TOP/config/docs.pins" "$TOP/config/suite.env" \
+	"$TOP/scripts/toolchain.sh" | sha256sum | cut -c1-16)
+DOCSROOT=$CACHE/chroots/docs-$DOCSSTAMP
 # What the chroot holds: the packages and versions installed in it (pins
 # and what apt chose for them). Cached results and object directory
 # snapshots are keyed on it, so a chroot made anew from the same packages
@@ -102,6 +108,16 @@ in_chroot() {
 			CI="${CI:-}" PYTHONDONTWRITEBYTECODE=1 \
 			/bin/sh -c "cd \"\$0\" && exec \"\$@\"" "$cwd" "$@"
 	' in_chroot "$ROOT" "$TOP" "$CACHE" "$cwd" "${WB_BIND:-}" "$@"
+}
+
+# Run a command in the docs chroot (toolchain.sh --docs makes it), with
+# a shared lock on it so that no other clone deletes it meanwhile.
+in_docs_chroot() {
+	(
+		exec 6>>"$DOCSROOT.lock"
+		flock -s 6
+		ROOT=$DOCSROOT in_chroot "$@"
+	)
 }
 
 # ---------------------------------------------------------------------
@@ -510,4 +526,75 @@ worktree_at() {
 	fi
 	git -C "$dir" checkout -q -f --detach "$rev"
 	git -C "$dir" clean -q -fdx
+}
+
+# ---------------------------------------------------------------------
+# The series in parts (patches/parts): each part is a directory of
+# patches/ with its own cover letter, sent to its own lists. The manifest
+# gives the parts in the order they apply, how many patches each holds,
+# the parts each needs (its prerequisites) and its subject prefix.
+# parts_load sets PART_DIR, PART_COUNT, PART_NEEDS (space-separated part
+# directories, or empty) and PART_PREFIX (PATCH or RFC), indexed from 0.
+parts_load() {
+	local manifest=$TOP/patches/parts dir count needs prefix extra n=0 d seen=" "
+	[ -f "$manifest" ] || die "no manifest $manifest: it lists the parts of patches/"
+	PART_DIR=() PART_COUNT=() PART_NEEDS=() PART_PREFIX=()
+	while read -r dir count needs prefix extra; do
+		case $dir in '' | '#'*) continue ;; esac
+		n=$((n + 1))
+		[ -n "$prefix" ] && [ -z "$extra" ] ||
+			die "$manifest: part $n: want 'DIRECTORY PATCHES NEEDS PREFIX', got '$dir $count $needs $prefix $extra'"
+		[[ $dir =~ ^[0-9]+-[a-z0-9-]+$ ]] ||
+			die "$manifest: part $n: '$dir' is not a directory name like 1-powerpc-rust"
+		[[ $count =~ ^[1-9][0-9]*$ ]] ||
+			die "$manifest: part $dir: '$count' is not a number of patches"
+		case $prefix in PATCH | RFC) ;; *) die "$manifest: part $dir: prefix '$prefix' is neither PATCH nor RFC" ;; esac
+		case $seen in *" $dir "*) die "$manifest: part $dir is listed twice" ;; esac
+		[ "$needs" != - ] || needs=""
+		needs=${needs//,/ }
+		for d in $needs; do
+			case $seen in *" $d "*) ;; *) die "$manifest: part $dir needs '$d', which is not a part listed before it" ;; esac
+		done
+		PART_DIR+=("$dir") PART_COUNT+=("$count") PART_NEEDS+=("$needs") PART_PREFIX+=("$prefix")
+		seen+="$dir "
+	done <"$manifest"
+	[ $n -gt 0 ] || die "$manifest lists no parts"
+}
+
+# part_index DIR: the index of part DIR.
+part_index() {
+	local i
+	for i in "${!PART_DIR[@]}"; do
+		[ "${PART_DIR[$i]}" != "$1" ] || { echo "$i"; return 0; }
+	done
+	die "no part $1 in patches/parts"
+}
+
+# part_is_linear I: whether part I needs exactly the parts before it, so
+# that it is sent as the linear series holds it.
+part_is_linear() {
+	local i want=""
+	for ((i = 0; i < $1; i++)); do want+="${want:+ }${PART_DIR[$i]}"; done
+	[ "${PART_NEEDS[$1]}" = "$want" ]
+}
+
+# part_patches I: the patch files of part I in patches/, in order.
+part_patches() {
+	ls "$TOP/patches/${PART_DIR[$1]}"/[0-9][0-9][0-9][0-9]-*.patch 2>/dev/null |
+		grep -v '/0000-cover-letter\.patch$' || true
+}
+
+# parts_series: parts_load, and SERIES, every patch of patches/ in the
+# order 'make tree' applies them; each part must hold as many patches as
+# patches/parts says.
+parts_series() {
+	local i pp
+	parts_load
+	SERIES=()
+	for i in "${!PART_DIR[@]}"; do
+		mapfile -t pp < <(part_patches "$i")
+		[ ${#pp[@]} = "${PART_COUNT[$i]}" ] ||
+			die "patches/${PART_DIR[$i]} holds ${#pp[@]} patches, patches/parts says ${PART_COUNT[$i]}"
+		SERIES+=("${pp[@]}")
+	done
 }

@@ -1,8 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Check the series in patches/ as a maintainer receiving it would: it
-# applies with 'git am' to the pinned base, the cover letter names the
-# base commit, and every patch is clean under checkpatch.pl --strict
+# Check the series in patches/ as a maintainer receiving it would: each
+# part (patches/parts) applies with 'git am' to the pinned base with only
+# the parts it needs, and its cover letter names the base commit and
+# those parts' patches (prerequisite-patch-id); the whole series applies
+# in the order of patches/parts; every patch is clean under
+# checkpatch.pl --strict
 # (only the missing Signed-off-by is excused: the sender adds it; and the
 # "does MAINTAINERS need updating?" warning where an entry already covers
 # every file the patch adds, which get_maintainer.pl checks).
@@ -20,28 +23,70 @@ stage_begin series "$LOGS/step-series.log"
 mkdir -p "$LOGS"
 base=$(git -C "$LINUX" rev-parse -q --verify "$BASE_TAG^{commit}") ||
 	die "no base tag $BASE_TAG in linux/; run 'make tree' first"
-mapfile -t series < <(ls "$TOP"/patches/[0-9][0-9][0-9][0-9]-*.patch |
-	grep -v '/0000-cover-letter.patch$')
-[ ${#series[@]} -gt 0 ] || die "patches/ holds no patches"
+parts_series
+series=("${SERIES[@]}")
+# A patch's name in results and logs: PART/NNNN-subject.
+pname() { local d=${1%/*}; echo "${d##*/}/$(basename "$1" .patch)"; }
 
-if grep -qx "base-commit: $base" "$TOP/patches/0000-cover-letter.patch"; then
-	res "cover letter names base-commit $BASE_TAG" PASS
-else
-	res "cover letter names base-commit $BASE_TAG" FAIL "want base-commit: $base; see $TOP/patches/0000-cover-letter.patch"
-fi
+# git_am_all WT PATCH...: apply the patches in WT; on failure say which.
+git_am_all() {
+	local wt=$1 p
+	shift
+	for p in "$@"; do
+		if ! git -C "$wt" -c user.name=check -c user.email=check@invalid \
+			am -q "$p" >"$LOGS/series-am.log" 2>&1; then
+			git -C "$wt" am --abort >/dev/null 2>&1 || true
+			echo "$(pname "$p")"
+			return 1
+		fi
+	done
+}
 
 wt=$OUT/series-src
 git -C "$wt" am --abort >/dev/null 2>&1 || true
+# Each part's cover letter: the base, and the patches of the parts it
+# needs as prerequisite-patch-id, as 'git format-patch --base' and b4
+# write them; and the part applies to the base with only those parts.
+for i in "${!PART_DIR[@]}"; do
+	dir=${PART_DIR[$i]}
+	cover=$TOP/patches/$dir/0000-cover-letter.patch
+	if grep -qx "base-commit: $base" "$cover" 2>/dev/null; then
+		res "$dir: cover letter names base-commit $BASE_TAG" PASS
+	else
+		res "$dir: cover letter names base-commit $BASE_TAG" FAIL "want base-commit: $base; see $cover"
+	fi
+	need=()
+	for d in ${PART_NEEDS[$i]}; do
+		mapfile -t pp < <(part_patches "$(part_index "$d")")
+		need+=("${pp[@]}")
+	done
+	want=$(for p in "${need[@]}"; do git patch-id --stable <"$p" | cut -d' ' -f1; done)
+	have=$(sed -n 's/^prerequisite-patch-id: //p' "$cover" 2>/dev/null)
+	what="$dir: prerequisite-patch-id lines are the ${#need[@]} patches of ${PART_NEEDS[$i]}"
+	[ ${#need[@]} -gt 0 ] || what="$dir: no prerequisite-patch-id line (it needs no other part)"
+	if [ "$want" = "$have" ]; then
+		res "$what" PASS
+	else
+		res "$what" FAIL "the cover letter lists $(grep -c . <<<"$have") ids, not those of patches/parts' prerequisites; run 'make export'; see $cover"
+	fi
+	mapfile -t own < <(part_patches "$i")
+	worktree_at "$wt" "$base"
+	what="$dir applies to $BASE_TAG with ${PART_NEEDS[$i]:-no other part}"
+	if bad=$(git_am_all "$wt" "${need[@]}" "${own[@]}"); then
+		res "$what" PASS
+	else
+		res "$what" FAIL "$bad does not apply; see $LOGS/series-am.log"
+	fi
+done
+
+# The whole series, in the order of patches/parts, as make tree applies it.
 worktree_at "$wt" "$base"
 applied=1
 for p in "${series[@]}"; do
-	n=$(basename "$p")
-	if git -C "$wt" -c user.name=check -c user.email=check@invalid \
-		am -q "$p" >"$LOGS/series-am.log" 2>&1; then
-		res "git am $n" PASS
+	if bad=$(git_am_all "$wt" "$p"); then
+		res "git am $(pname "$p")" PASS
 	else
-		res "git am $n" FAIL "does not apply; see $LOGS/series-am.log"
-		git -C "$wt" am --abort >/dev/null 2>&1 || true
+		res "git am $bad" FAIL "does not apply; see $LOGS/series-am.log"
 		applied=0
 		break
 	fi
@@ -61,7 +106,7 @@ keyof() { hash_of "$tool" "$base" "$judges" "$ignore" "$(hash_files "$TOP/script
 todo=()
 declare -A ckey
 for p in "${series[@]}"; do
-	n=$(basename "$p" .patch)
+	n=$(pname "$p")
 	ckey[$n]=$(keyof checkpatch "$(sha256_of "$p")")
 	[ "${FORCE:-0}" != 1 ] && [ -f "$RCACHE/checkpatch/${ckey[$n]}.res" ] || todo+=("$p")
 done
@@ -72,7 +117,7 @@ if [ ${#todo[@]} -gt 0 ]; then
 		logs=$1 ignore=$2
 		shift 2
 		printf "%s\n" "$@" | xargs -P 2 -I{} sh -c "
-			n=\$(basename {} .patch)
+			n=\$(basename \$(dirname {}))_\$(basename {} .patch)
 			./scripts/checkpatch.pl --strict --show-types --ignore $ignore {} >$logs/checkpatch-\$n.log 2>&1
 			echo \$? >$logs/checkpatch-\$n.rc"
 	' checkpatch "$LOGS" "$ignore" "${todo[@]}")
@@ -106,15 +151,16 @@ excused_only() {
 mapfile -t commits < <(git -C "$wt" rev-list --reverse "$base..HEAD")
 i=0
 for p in "${series[@]}"; do
-	n=$(basename "$p" .patch)
+	n=$(pname "$p")
+	ln=${n/\//_}
 	key=${ckey[$n]}
 	if ! cache_get checkpatch "$key"; then
 		mark=$(stage_line_count)
-		out=$LOGS/checkpatch-$n.log
-		if [ "$(cat "$LOGS/checkpatch-$n.rc" 2>/dev/null)" = 0 ]; then
+		out=$LOGS/checkpatch-$ln.log
+		if [ "$(cat "$LOGS/checkpatch-$ln.rc" 2>/dev/null)" = 0 ]; then
 			res "checkpatch --strict $n.patch" PASS
 			cache_put checkpatch "$key" <(stage_lines_since "$mark")
-		elif [ "$(cat "$LOGS/checkpatch-$n.rc" 2>/dev/null)" = 1 ] &&
+		elif [ "$(cat "$LOGS/checkpatch-$ln.rc" 2>/dev/null)" = 1 ] &&
 			excused=$(excused_only "$out" "$p"); then
 			res "checkpatch --strict $n.patch" PASS "UNKNOWN_COMMIT_ID excused for $excused (config/confirmed-commits.txt)"
 			cache_put checkpatch "$key" <(stage_lines_since "$mark")
@@ -134,12 +180,12 @@ for p in "${series[@]}"; do
 	for f in "${added[@]}"; do
 		# Read all of it: grep -q would close the pipe early, and with
 		# pipefail the killed writer would look like a missing entry.
-		who=$(git -C "$wt" show "$c:MAINTAINERS" >"$OUT/.maintainers-$n" &&
+		who=$(git -C "$wt" show "$c:MAINTAINERS" >"$OUT/.maintainers-$ln" &&
 			cd "$wt" && in_chroot perl ./scripts/get_maintainer.pl --no-git \
-			--no-git-fallback --mpath "$OUT/.maintainers-$n" -f "$f" 2>/dev/null) || true
+			--no-git-fallback --mpath "$OUT/.maintainers-$ln" -f "$f" 2>/dev/null) || true
 		grep -q '(maintainer:' <<<"$who" || orphans+=("$f")
 	done
-	rm -f "$OUT/.maintainers-$n"
+	rm -f "$OUT/.maintainers-$ln"
 	mark=$(stage_line_count)
 	if [ ${#orphans[@]} -eq 0 ]; then
 		res "MAINTAINERS covers the files $n.patch adds" PASS

@@ -5,12 +5,15 @@
   series.py description COVER    print the cover letter's subject and
                                  blurb as a git branch description
   series.py fixdate COVER DATE   replace the cover letter's Date: header
+  series.py cover NEW OLD DATE   fill the cover letter NEW that git
+                                 format-patch wrote with the subject and
+                                 text of the cover letter OLD, and DATE
 """
 import re
 import sys
 
 
-def description(path):
+def read_description(path):
     lines = open(path, encoding="utf-8").read().split("\n")
     i = 0
     subject = None
@@ -30,7 +33,24 @@ def description(path):
         if re.match(r"^\S.* \(\d+\):$", line):
             break
         body.append(line)
-    print(subject + "\n\n" + "\n".join(body).strip("\n"))
+    return subject, "\n".join(body).strip("\n")
+
+
+def description(path):
+    subject, body = read_description(path)
+    print(subject + "\n\n" + body)
+
+
+def cover(new, old, date):
+    subject, body = read_description(old)
+    text = open(new, encoding="utf-8").read()
+    for placeholder, value in (("*** SUBJECT HERE ***", subject),
+                               ("*** BLURB HERE ***", body)):
+        if text.count(placeholder) != 1:
+            sys.exit(f"{new}: no single '{placeholder}' to fill in")
+        text = text.replace(placeholder, value)
+    open(new, "w", encoding="utf-8").write(text)
+    fixdate(new, date)
 
 
 def fixdate(path, date):
@@ -42,6 +62,8 @@ def fixdate(path, date):
 if __name__ == "__main__":
     if sys.argv[1:2] == ["description"] and len(sys.argv) == 3:
         description(sys.argv[2])
+    elif sys.argv[1:2] == ["cover"] and len(sys.argv) == 5:
+        cover(sys.argv[2], sys.argv[3], sys.argv[4])
     elif sys.argv[1:2] == ["fixdate"] and len(sys.argv) == 4:
         fixdate(sys.argv[2], sys.argv[3])
     else:

@@ -17,11 +17,22 @@
 # serves still installs from there. A pin that neither has fails, naming
 # the package and the version, and 'make repin' re-pins to what the
 # mirror serves. Downloads time out when the mirror stalls.
+#
+# --docs provisions the docs chroot $CACHE/chroots/docs-STAMP the same
+# way, from config/docs.pins (Sphinx and b4; see lib.sh).
 . "$(dirname "$0")/lib.sh"
 wb_enter toolchain
 
 need_root "the toolchain"
 pins=$TOP/config/toolchain.pins
+kind=""
+if [ "${1:-}" = --docs ]; then
+	shift
+	pins=$TOP/config/docs.pins kind=docs- ROOT=$DOCSROOT TOOLSTAMP=$DOCSSTAMP
+	# Held until this script ends: no other clone deletes it meanwhile.
+	exec 5>>"$ROOT.lock"
+	flock -s 5
+fi
 . "$TOP/config/suite.env"
 debs=$CACHE/debs
 mkdir -p "$CACHE/chroots" "$debs"
@@ -104,11 +115,11 @@ case $MIRROR in *snapshot.debian.org*) apt_opts+=(-o Acquire::Check-Valid-Until=
 
 new=$ROOT.new
 rm -rf "$new"
-log "toolchain: debootstrap $SUITE into $new (log: $CACHE/debootstrap.log)"
+log "toolchain: debootstrap $SUITE into $new (log: $CACHE/${kind}debootstrap.log)"
 WGETRC=$wgetrc run debootstrap --variant=minbase --cache-dir="$debs" \
 	--keyring="$keyring" --force-check-gpg \
-	"$SUITE" "$new" "$MIRROR" >"$CACHE/debootstrap.log" 2>&1 ||
-	die "debootstrap of $SUITE from $MIRROR failed (mirror unreachable?); see $CACHE/debootstrap.log"
+	"$SUITE" "$new" "$MIRROR" >"$CACHE/${kind}debootstrap.log" 2>&1 ||
+	die "debootstrap of $SUITE from $MIRROR failed (mirror unreachable?); see $CACHE/${kind}debootstrap.log"
 
 # The kept .debs as a flat repository, indexed here with dpkg-deb (the
 # chroot has no dpkg-dev). They were checked by debootstrap or apt when
@@ -156,18 +167,18 @@ apt_chroot() {
 }
 
 mapfile -t pkgs < <(grep -v '^[[:space:]]*\(#\|$\)' "$pins")
-log "toolchain: apt-get update (log: $CACHE/apt.log)"
-run apt_chroot apt-get "${apt_opts[@]}" update >"$CACHE/apt.log" 2>&1 ||
-	die "apt-get update in the chroot failed (mirror unreachable?); see $CACHE/apt.log"
+log "toolchain: apt-get update (log: $CACHE/${kind}apt.log)"
+run apt_chroot apt-get "${apt_opts[@]}" update >"$CACHE/${kind}apt.log" 2>&1 ||
+	die "apt-get update in the chroot failed (mirror unreachable?); see $CACHE/${kind}apt.log"
 
 # Every pin must be available, from the mirror or from the kept packages.
 check_pins "$pins" apt_chroot
 
 log "toolchain: installing ${#pkgs[@]} pinned packages"
 if ! run apt_chroot apt-get "${apt_opts[@]}" install -y --no-install-recommends "${pkgs[@]}" \
-	>>"$CACHE/apt.log" 2>&1; then
-	grep -E '^E:' "$CACHE/apt.log" >&2 || true
-	die "installing the pinned packages failed; see $CACHE/apt.log"
+	>>"$CACHE/${kind}apt.log" 2>&1; then
+	grep -E '^E:' "$CACHE/${kind}apt.log" >&2 || true
+	die "installing the pinned packages failed; see $CACHE/${kind}apt.log"
 fi
 # Keep what was downloaded, for a chroot made after the mirror moved on:
 # each file copied whole, then renamed into place.
@@ -194,8 +205,10 @@ for old in "$CACHE/chroot" "$CACHE/chroot.new"; do
 done
 # Chroots of other stamps that no run holds any more, but the two made
 # last (so that clones on two pin sets do not make each other's anew).
+# Only chroots of the same kind (toolchain or docs) count.
 mapfile -t olds < <(ls -1dt "$CACHE"/chroots/*/ 2>/dev/null | sed 's|/$||' |
-	grep -v '\.dead-[0-9]*$' | grep -vxF "$ROOT" | tail -n +3)
+	grep -v '\.dead-[0-9]*$' | grep -vxF "$ROOT" |
+	if [ -n "$kind" ]; then grep "/$kind"; else grep -v '/docs-'; fi | tail -n +3)
 for old in "${olds[@]}"; do
 	# Deleted while the lock is held: a run that wants it waits, then
 	# finds it gone and provisions it anew.

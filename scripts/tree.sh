@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Assemble the kernel work tree linux/: the base tag with patches/
-# applied by 'git am' on the branch "series".
+# Assemble the kernel work tree linux/: the base tag with the parts of
+# patches/ applied by 'git am' on the branch "series", in the order
+# patches/parts gives.
 #   tree.sh          for building and booting what linux/ holds: when it
 #                    has uncommitted edits or commits that patches/ does
 #                    not hold, warn and leave it as it is
@@ -19,10 +20,9 @@ base_git=$CACHE/base.git
 git --git-dir="$base_git" rev-parse -q --verify "refs/tags/$BASE_TAG" >/dev/null 2>&1 ||
 	die "no base repository at $base_git; run 'make base' first"
 
-mapfile -t series < <(ls "$TOP"/patches/[0-9][0-9][0-9][0-9]-*.patch 2>/dev/null |
-	grep -v '/0000-cover-letter.patch$' || true)
-cover=$TOP/patches/0000-cover-letter.patch
-phash=$({ echo "$BASE_TAG"; cat "$TOP"/patches/*.patch 2>/dev/null || true; } | sha256sum | cut -d' ' -f1)
+parts_series
+series=("${SERIES[@]}")
+phash=$({ echo "$BASE_TAG"; cat "$TOP/patches/parts" "$TOP"/patches/*/*.patch; } | sha256sum | cut -d' ' -f1)
 state=$LINUX/.git/wb-state
 
 apply_series() {
@@ -37,18 +37,11 @@ apply_series() {
 			git -C "$LINUX" reset -q --hard "$BASE_TAG"
 			rm -f "$state"
 			cat "$LOGS/git-am.log" >&2
-			die "$(basename "$p") does not apply to $BASE_TAG; see $LOGS/git-am.log (linux/ is reset to the base)"
+			die "${p#"$TOP"/} does not apply to $BASE_TAG and the patches before it; see $LOGS/git-am.log (linux/ is reset to the base)"
 		fi
 	done
-	git -C "$LINUX" config --unset branch.series.description || true
-	if [ -f "$cover" ]; then
-		local desc
-		desc=$(in_chroot python3 "$TOP/scripts/series.py" description "$cover") ||
-			die "cannot read the cover letter $cover"
-		git -C "$LINUX" config branch.series.description "$desc"
-	fi
 	echo "$phash $(git -C "$LINUX" rev-parse HEAD)" >"$state"
-	log "tree: $LINUX = $BASE_TAG + ${#series[@]} patches"
+	log "tree: $LINUX = $BASE_TAG + ${#series[@]} patches in ${#PART_DIR[@]} parts"
 }
 
 mkdir -p "$LOGS"
