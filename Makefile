@@ -9,7 +9,7 @@ S := scripts
 .NOTPARALLEL:
 
 .PHONY: all help run check check-full loop toolchain repin base tree build \
-	selftests initramfs boot export series-check rustcheck perpatch mutants \
+	selftests initramfs boot export series-check docs send-dry-run rustcheck perpatch mutants \
 	kunit-pseries bench clean distclean
 
 all: help
@@ -29,7 +29,9 @@ help:
 	@echo "make initramfs     pack out/initramfs-host.cpio.gz"
 	@echo "make boot M=...    boot on one machine (powernv10, powernv8, powernv9)"
 	@echo "make export        write linux/'s commits back into patches/"
-	@echo "make series-check  git am + checkpatch --strict on patches/"
+	@echo "make series-check  git am + checkpatch --strict on patches/, each part on its own"
+	@echo "make docs          make htmldocs of the documentation the series touches, in a chroot"
+	@echo "make send-dry-run  b4 prepares every part's mails into out/send/ and they are read back"
 	@echo "make rustcheck     rustfmtcheck and rustdoc on the host build"
 	@echo "make perpatch      build every patch of the series on its own"
 	@echo "make mutants       broken kernels must fail by name"
@@ -80,6 +82,12 @@ export:
 
 series-check: tree
 	$(S)/step.sh series $(S)/series-check.sh
+
+docs: tree
+	$(S)/step.sh docs $(S)/docs.sh
+
+send-dry-run: tree
+	$(S)/step.sh send $(S)/send-dry-run.sh
 
 rustcheck: build
 	$(S)/step.sh rust $(S)/rustcheck.sh host

@@ -78,8 +78,10 @@ setup tree "work tree is patches/" "$S/tree.sh" --strict
 setup kselftests "build the KVM selftests (ppc64le, static)" "$S/kselftests.sh"
 res "build the KVM selftests (ppc64le, static)" PASS
 
-log "check: series (git am, checkpatch) and the workbench's own checks"
+log "check: series (each part and the whole: git am, checkpatch), its documentation, its mails, the workbench's own checks"
 step series "series check" "$S/series-check.sh" || true
+step docs "documentation build" "$S/docs.sh" || true
+step send "mail dry run" "$S/send-dry-run.sh" || true
 step workbench "workbench self-checks" "$S/workbench-test.sh" || true
 
 # build_and_boot NAME: build a kernel of the matrix and boot it on its

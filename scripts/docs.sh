@@ -4,7 +4,8 @@
 # 'make htmldocs', in the docs chroot (Sphinx from config/docs.pins), once
 # on the base and once on the series, for the documentation directories
 # that hold the touched .rst files (SPHINXDIRS). Fails when the series
-# adds a warning, or when a touched document gives no page. The verdict
+# adds a warning, or when a touched document gives no page; a third build,
+# with a broken reference added, shows that a new warning is seen. The verdict
 # is cached under both trees' Documentation/ and tools/docs/, the docs
 # chroot's packages and this script. Results go to out/results/docs.res.
 . "$(dirname "$0")/lib.sh"
@@ -46,12 +47,13 @@ if cache_get docs "$key"; then
 fi
 mark=$(stage_line_count)
 
-# htmldocs REV NAME: build REV's documentation into out/docs-NAME; its
-# warnings, without the source path, go to out/docs-NAME.warnings.
+# htmldocs REV NAME: build REV's documentation (or, with REV empty, what
+# out/docs-src holds) into out/docs-NAME; its warnings, without the
+# source path, go to out/docs-NAME.warnings.
 src=$OUT/docs-src
 htmldocs() {
 	local rev=$1 name=$2 out=$OUT/docs-$2 blog=$LOGS/htmldocs-$2.log
-	worktree_at "$src" "$rev"
+	[ -z "$rev" ] || worktree_at "$src" "$rev"
 	rm -rf "$out"
 	mkdir -p "$out"
 	log "docs: make htmldocs SPHINXDIRS=\"$sphinxdirs\" on $name (log: $blog)"
@@ -79,13 +81,26 @@ if htmldocs "$base" base && htmldocs "$head" series; then
 			"$(grep -c . <<<"$new") new: $(head -n 2 <<<"$new" | tr '\n' ' '); see $LOGS/htmldocs-series.log"
 	fi
 	for f in "${touched[@]}"; do
-		page=$(find "$OUT/docs-series" -path "*/${f#Documentation/}" -prune -o \
-			-name "$(basename "$f" .rst).html" -path "*/$(dirname "${f#Documentation/}")/*" -print | head -n 1)
-		if [ -n "$page" ]; then
+		page=$OUT/docs-series/Documentation/output/${f#Documentation/}
+		page=${page%.rst}.html
+		if [ -s "$page" ]; then
 			res "htmldocs: $f gives a page" PASS
 		else
-			res "htmldocs: $f gives a page" FAIL "no $(basename "$f" .rst).html under $OUT/docs-series; see $LOGS/htmldocs-series.log"
+			res "htmldocs: $f gives a page" FAIL "no ${page#"$OUT"/}; see $LOGS/htmldocs-series.log"
 		fi
 	done
+	# The comparison can fail: a reference to no label, added to a touched
+	# document, must show as a new warning.
+	worktree_at "$src" "$head"
+	printf '\nSee :ref:`wb-docs-check-no-such-label`.\n' >>"$src/${touched[0]}"
+	if htmldocs "" broken; then
+		if LC_ALL=C comm -13 "$OUT/docs-series.warnings" "$OUT/docs-broken.warnings" |
+			grep -q 'wb-docs-check-no-such-label'; then
+			res "htmldocs: a reference to no label added to ${touched[0]} shows as a new warning" PASS
+		else
+			res "htmldocs: a reference to no label added to ${touched[0]} shows as a new warning" FAIL "it did not; see $LOGS/htmldocs-broken.log"
+		fi
+	fi
+	git -C "$src" checkout -q -f HEAD
 fi
 stage_failed_since "$mark" || cache_put docs "$key" <(stage_lines_since "$mark")

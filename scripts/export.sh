@@ -68,8 +68,9 @@ for i in "${!PART_DIR[@]}"; do
 	cover=$TOP/patches/$dir/0000-cover-letter.patch
 	[ -f "$cover" ] ||
 		die "part $dir has no cover letter: write $cover (a Subject: header, an empty line, the text)"
+	# "PATCH RFC", as b4 writes it (git's --rfc would put RFC first).
 	rfc=()
-	[ "${PART_PREFIX[$i]}" != RFC ] || rfc=(--rfc)
+	[ "${PART_PREFIX[$i]}" != RFC ] || rfc=(--subject-prefix="PATCH RFC")
 	git -C "$LINUX" -c core.abbrev=12 format-patch -q --cover-letter "${rfc[@]}" \
 		--zero-commit --base="$base" --no-signature -o "$tmp/$dir" "$from..$to"
 	in_chroot python3 "$TOP/scripts/series.py" cover "$tmp/$dir/0000-cover-letter.patch" \

@@ -532,18 +532,19 @@ worktree_at() {
 # The series in parts (patches/parts): each part is a directory of
 # patches/ with its own cover letter, sent to its own lists. The manifest
 # gives the parts in the order they apply, how many patches each holds,
-# the parts each needs (its prerequisites) and its subject prefix.
-# parts_load sets PART_DIR, PART_COUNT, PART_NEEDS (space-separated part
-# directories, or empty) and PART_PREFIX (PATCH or RFC), indexed from 0.
+# the parts each needs (its prerequisites), its subject prefix and the
+# lists its mails must reach. parts_load sets PART_DIR, PART_COUNT,
+# PART_NEEDS (space-separated part directories, or empty), PART_PREFIX
+# (PATCH or RFC) and PART_LISTS (space-separated), indexed from 0.
 parts_load() {
-	local manifest=$TOP/patches/parts dir count needs prefix extra n=0 d seen=" "
+	local manifest=$TOP/patches/parts dir count needs prefix lists extra n=0 d seen=" "
 	[ -f "$manifest" ] || die "no manifest $manifest: it lists the parts of patches/"
-	PART_DIR=() PART_COUNT=() PART_NEEDS=() PART_PREFIX=()
-	while read -r dir count needs prefix extra; do
+	PART_DIR=() PART_COUNT=() PART_NEEDS=() PART_PREFIX=() PART_LISTS=()
+	while read -r dir count needs prefix lists extra; do
 		case $dir in '' | '#'*) continue ;; esac
 		n=$((n + 1))
-		[ -n "$prefix" ] && [ -z "$extra" ] ||
-			die "$manifest: part $n: want 'DIRECTORY PATCHES NEEDS PREFIX', got '$dir $count $needs $prefix $extra'"
+		[ -n "$lists" ] && [ -z "$extra" ] ||
+			die "$manifest: part $n: want 'DIRECTORY PATCHES NEEDS PREFIX LISTS', got '$dir $count $needs $prefix $lists $extra'"
 		[[ $dir =~ ^[0-9]+-[a-z0-9-]+$ ]] ||
 			die "$manifest: part $n: '$dir' is not a directory name like 1-powerpc-rust"
 		[[ $count =~ ^[1-9][0-9]*$ ]] ||
@@ -555,7 +556,10 @@ parts_load() {
 		for d in $needs; do
 			case $seen in *" $d "*) ;; *) die "$manifest: part $dir needs '$d', which is not a part listed before it" ;; esac
 		done
+		[[ $lists =~ ^[^@,[:space:]]+@[^@,[:space:]]+(,[^@,[:space:]]+@[^@,[:space:]]+)*$ ]] ||
+			die "$manifest: part $dir: '$lists' is not a comma-separated list of mailing list addresses"
 		PART_DIR+=("$dir") PART_COUNT+=("$count") PART_NEEDS+=("$needs") PART_PREFIX+=("$prefix")
+		PART_LISTS+=("${lists//,/ }")
 		seen+="$dir "
 	done <"$manifest"
 	[ $n -gt 0 ] || die "$manifest lists no parts"
