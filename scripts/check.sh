@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # The test command: 'make check' (TIER=default, what CI runs) or
 # 'make check-full' (TIER=full). Sets everything up, checks the series
-# and the workbench itself, builds and boots the kernels of
+# (each part on its own, checkpatch, the documentation build, the b4 mail
+# dry run) and the workbench itself, builds and boots the kernels of
 # config/matrix.tsv of the tier, checks that the runner catches broken
 # boots and that broken machine-check exits fail by name; the full tier
 # also builds the series patch by patch. Ends with what was taken from

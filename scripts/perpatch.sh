@@ -14,9 +14,17 @@
 # built again, and its results are reported as cached. FORCE=1 builds
 # every patch.
 # Results and the time each build took go to out/results/perpatch.res.
+#
+# Then every part of patches/parts that is not sent as linux/ holds it
+# (it needs fewer parts than come before it) is built the same way on the
+# base with only the parts it needs, applied from patches/ with git am:
+# each part builds where its cover letter says it applies.
+#   perpatch.sh --parts   builds the parts only, all of them.
 . "$(dirname "$0")/lib.sh"
 . "$TOP/config/base.env"
 wb_enter perpatch
+parts_only=0
+[ "${1:-}" != --parts ] || parts_only=1
 
 stage_begin perpatch "$LOGS/step-perpatch.log"
 mapfile -t commits < <(git -C "$LINUX" rev-list --reverse "$BASE_TAG..HEAD")
@@ -31,52 +39,86 @@ recipe=$(hash_files "$TOP"/scripts/{lib,build,perpatch,kselftests}.sh \
 
 t0=$(date +%s)
 n=0 built=0
-for c in "${commits[@]}"; do
+# build_tree WHAT KEY LOG SELFTESTS: build what out/scratch-src holds, as
+# WHAT, unless KEY is cached; with SELFTESTS set, the KVM selftests too.
+build_tree() {
+	local what=$1 key=$2 plog=$3 selftests=$4 mark start w
+	if cache_get perpatch "$key"; then
+		log "perpatch: cached: $what"
+		return 0
+	fi
+	mark=$(stage_line_count)
+	built=$((built + 1))
+	start=$(date +%s)
+	log "perpatch: $what (log: $plog)"
+	if BUILD_SRC=$scratch BUILD_OBJ=scratch BUILD_LENIENT=1 \
+		run "$TOP/scripts/build.sh" perpatch >"$plog" 2>&1; then
+		res "$what builds" PASS "$(( $(date +%s) - start )) s"
+		w=$(cat "$OUT/build-scratch/.wb-rust-warnings")
+		if [ -z "$w" ]; then
+			res "$what is clippy clean" PASS
+		else
+			cp "$LOGS/build-scratch.log" "${plog%.log}-build.log"
+			res "$what is clippy clean" FAIL "$(head -n 2 <<<"$w"); see ${plog%.log}-build.log"
+		fi
+		if WB_BIND="$scratch:/wb/src" run in_chroot make -s -C /wb/src ARCH=powerpc LLVM=1 rustfmtcheck \
+			>"${plog%.log}-rustfmt.log" 2>&1; then
+			res "$what is rustfmt clean" PASS
+		else
+			res "$what is rustfmt clean" FAIL "see ${plog%.log}-rustfmt.log"
+		fi
+		# A change to the KVM selftests must leave them building.
+		if [ -n "$selftests" ]; then
+			if SELFTESTS_SRC=$scratch SELFTESTS_OBJ=$OUT/build-scratch-selftests \
+				run "$TOP/scripts/kselftests.sh" >>"$plog" 2>&1; then
+				res "$what builds the KVM selftests" PASS
+			else
+				res "$what builds the KVM selftests" FAIL "see $plog"
+			fi
+		fi
+	else
+		cp "$LOGS/build-scratch.log" "${plog%.log}-build.log" 2>/dev/null || true
+		res "$what builds" FAIL "see $plog and ${plog%.log}-build.log"
+	fi
+	stage_failed_since "$mark" || cache_put perpatch "$key" <(stage_lines_since "$mark")
+}
+
+[ $parts_only = 1 ] || for c in "${commits[@]}"; do
 	n=$((n + 1))
 	subject=$(git -C "$LINUX" log -1 --format=%s "$c")
 	selftests=$(git -C "$LINUX" diff-tree --no-commit-id --name-only -r "$c" -- \
 		tools/testing/selftests/kvm | awk 'NR == 1')
 	key=$(hash_of "$tool" "$recipe" "$(git -C "$LINUX" rev-parse "$c^{tree}")" "${selftests:+selftests}" \
 		"$n/${#commits[@]} $subject")
-	if cache_get perpatch "$key"; then
-		log "perpatch: $n/${#commits[@]} cached: $subject"
+	worktree_at "$scratch" "$c"
+	build_tree "patch $n: $subject" "$key" "$LOGS/perpatch-$n.log" "$selftests"
+done
+
+# The parts, each on the base with only the parts it needs.
+parts_load
+base=$(git -C "$LINUX" rev-parse "$BASE_TAG^{commit}")
+for i in "${!PART_DIR[@]}"; do
+	[ $parts_only = 1 ] || ! part_is_linear "$i" || continue
+	dir=${PART_DIR[$i]}
+	patches=()
+	for d in ${PART_NEEDS[$i]}; do
+		mapfile -t pp < <(part_patches "$(part_index "$d")")
+		patches+=("${pp[@]}")
+	done
+	mapfile -t pp < <(part_patches "$i")
+	patches+=("${pp[@]}")
+	what="part $dir on the base with ${PART_NEEDS[$i]:-no other part}"
+	git -C "$scratch" am --abort >/dev/null 2>&1 || true
+	worktree_at "$scratch" "$base"
+	if ! git -C "$scratch" -c user.name=check -c user.email=check@invalid \
+		am -q "${patches[@]}" >"$LOGS/perpatch-$dir-am.log" 2>&1; then
+		git -C "$scratch" am --abort >/dev/null 2>&1 || true
+		res "$what builds" FAIL "it does not apply there; see $LOGS/perpatch-$dir-am.log"
 		continue
 	fi
-	mark=$(stage_line_count)
-	built=$((built + 1))
-	plog=$LOGS/perpatch-$n.log
-	worktree_at "$scratch" "$c"
-	start=$(date +%s)
-	log "perpatch: $n/${#commits[@]} $subject (log: $plog)"
-	if BUILD_SRC=$scratch BUILD_OBJ=scratch BUILD_LENIENT=1 \
-		run "$TOP/scripts/build.sh" perpatch >"$plog" 2>&1; then
-		res "patch $n builds: $subject" PASS "$(( $(date +%s) - start )) s"
-		w=$(cat "$OUT/build-scratch/.wb-rust-warnings")
-		if [ -z "$w" ]; then
-			res "patch $n is clippy clean: $subject" PASS
-		else
-			cp "$LOGS/build-scratch.log" "$LOGS/build-perpatch-$n.log"
-			res "patch $n is clippy clean: $subject" FAIL "$(head -n 2 <<<"$w"); see $LOGS/build-perpatch-$n.log"
-		fi
-		if WB_BIND="$scratch:/wb/src" run in_chroot make -s -C /wb/src ARCH=powerpc LLVM=1 rustfmtcheck \
-			>"$LOGS/rustfmt-perpatch-$n.log" 2>&1; then
-			res "patch $n is rustfmt clean: $subject" PASS
-		else
-			res "patch $n is rustfmt clean: $subject" FAIL "see $LOGS/rustfmt-perpatch-$n.log"
-		fi
-		# A patch to the KVM selftests must leave them building.
-		if [ -n "$selftests" ]; then
-			if SELFTESTS_SRC=$scratch SELFTESTS_OBJ=$OUT/build-scratch-selftests \
-				run "$TOP/scripts/kselftests.sh" >>"$plog" 2>&1; then
-				res "patch $n builds the KVM selftests: $subject" PASS
-			else
-				res "patch $n builds the KVM selftests: $subject" FAIL "see $plog"
-			fi
-		fi
-	else
-		cp "$LOGS/build-scratch.log" "$LOGS/build-perpatch-$n.log" 2>/dev/null || true
-		res "patch $n builds: $subject" FAIL "see $plog and $LOGS/build-perpatch-$n.log"
-	fi
-	stage_failed_since "$mark" || cache_put perpatch "$key" <(stage_lines_since "$mark")
+	selftests=$(git -C "$scratch" diff --name-only "$base" HEAD -- tools/testing/selftests/kvm | awk 'NR == 1')
+	key=$(hash_of "$tool" "$recipe" "$(git -C "$scratch" rev-parse "HEAD^{tree}")" \
+		"${selftests:+selftests}" "$what")
+	build_tree "$what" "$key" "$LOGS/perpatch-$dir.log" "$selftests"
 done
-log "perpatch: $built of ${#commits[@]} patches built in $(( $(date +%s) - t0 )) s, the others cached"
+log "perpatch: $built trees built in $(( $(date +%s) - t0 )) s, the others cached"
