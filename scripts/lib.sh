@@ -588,6 +588,21 @@ part_patches() {
 		grep -v '/0000-cover-letter\.patch$' || true
 }
 
+# part_needed_patches I: the patch files of the parts part I needs, in
+# the order they apply.
+part_needed_patches() {
+	local d
+	for d in ${PART_NEEDS[$1]}; do part_patches "$(part_index "$d")"; done
+}
+
+# No automatic 'git gc' or maintenance in the background in repository
+# $1: it would repack the kernel's history on two busy cores, and hold
+# this run's locks after it ended.
+no_auto_gc() {
+	git -C "$1" config gc.auto 0
+	git -C "$1" config maintenance.auto false
+}
+
 # parts_series: parts_load, and SERIES, every patch of patches/ in the
 # order 'make tree' applies them; each part must hold as many patches as
 # patches/parts says.

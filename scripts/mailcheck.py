@@ -2,12 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0
 """Read back the mails b4 prepared for one part of the series.
 
-  mailcheck.py MAILDIR PARTDIR PREFIX BASE LISTS [PREREQ.patch...]
+  mailcheck.py MAILDIR PARTDIR PREFIX BASE LISTS
 
 MAILDIR holds b4's .eml files, PARTDIR the part in patches/, PREFIX is
 PATCH or RFC, BASE the base commit, LISTS the space-separated mailing
-lists every mail must reach, PREREQ the patch files of the parts the part
-needs. Prints one 'PASS|FAIL<TAB>name<TAB>detail' line per check.
+lists every mail must reach. The prerequisite-patch-id lines must be
+those git format-patch wrote into PARTDIR's cover letter. Prints one
+'PASS|FAIL<TAB>name<TAB>detail' line per check.
 """
 import email
 import email.policy
@@ -36,7 +37,6 @@ def result(ok, name, detail=""):
 
 def main():
     maildir, partdir, prefix, base, lists = sys.argv[1:6]
-    prereqs = sys.argv[6:]
     lists = lists.split()
     patches = sorted(p for p in glob.glob(os.path.join(partdir, "[0-9]*.patch"))
                      if not p.endswith("/0000-cover-letter.patch"))
@@ -82,10 +82,12 @@ def main():
 
     body = cover.get_content()
     result(f"\nbase-commit: {base}\n" in body, f"cover letter: base-commit: {base[:12]}")
-    want_ids = [patch_id(open(p, encoding="utf-8").read()) for p in prereqs]
+    exported = open(os.path.join(partdir, "0000-cover-letter.patch"),
+                    encoding="utf-8").read()
+    want_ids = re.findall(r"^prerequisite-patch-id: (\S+)$", exported, flags=re.M)
     have_ids = re.findall(r"^prerequisite-patch-id: (\S+)$", body, flags=re.M)
     result(have_ids == want_ids,
-           f"cover letter: prerequisite-patch-id of the {len(want_ids)} patches the part needs",
+           f"cover letter: the {len(want_ids)} prerequisite-patch-id lines of the exported one",
            f"{len(have_ids)} listed" if have_ids != want_ids else "")
 
     bad = [k for k, m in enumerate(mails)
@@ -93,8 +95,11 @@ def main():
     result(not bad, "no Signed-off-by or Co-developed-by (the sender adds theirs)",
            f"mails {bad}" if bad else "")
 
-    bad = [k for k, (m, p) in enumerate(zip(mails[1:], patches), 1)
-           if patch_id(m.get_content()) != patch_id(open(p, encoding="utf-8").read())]
+    bad = []
+    for k, (m, p) in enumerate(zip(mails[1:], patches), 1):
+        want_id = patch_id(open(p, encoding="utf-8").read())
+        if want_id is None or patch_id(m.get_content()) != want_id:
+            bad.append(k)
     result(not bad, f"every mail's diff is its patch in {partdir}",
            f"patches {bad} differ" if bad else "")
 

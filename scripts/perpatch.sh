@@ -100,13 +100,7 @@ base=$(git -C "$LINUX" rev-parse "$BASE_TAG^{commit}")
 for i in "${!PART_DIR[@]}"; do
 	[ $parts_only = 1 ] || ! part_is_linear "$i" || continue
 	dir=${PART_DIR[$i]}
-	patches=()
-	for d in ${PART_NEEDS[$i]}; do
-		mapfile -t pp < <(part_patches "$(part_index "$d")")
-		patches+=("${pp[@]}")
-	done
-	mapfile -t pp < <(part_patches "$i")
-	patches+=("${pp[@]}")
+	mapfile -t patches < <(part_needed_patches "$i"; part_patches "$i")
 	what="part $dir on the base with ${PART_NEEDS[$i]:-no other part}"
 	git -C "$scratch" am --abort >/dev/null 2>&1 || true
 	worktree_at "$scratch" "$base"

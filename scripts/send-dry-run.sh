@@ -30,6 +30,7 @@ if [ "$(git -C "$repo" rev-parse --show-toplevel 2>/dev/null)" != "$repo" ]; the
 	log "send: cloning linux/ into $repo"
 	git clone -q --shared --no-checkout "$LINUX" "$repo"
 fi
+no_auto_gc "$repo"
 git -C "$repo" fetch -q "$LINUX" "refs/tags/$BASE_TAG:refs/tags/$BASE_TAG"
 cfg() { git -C "$repo" config "$@"; }
 cfg user.name "$(git -C "$LINUX" config user.name)"
@@ -42,17 +43,13 @@ cfg b4.send-auto-cc-cmd "$gm --nom"
 # wants a signature; nothing is sent either way (-o).
 cfg sendemail.smtpserver /bin/false
 home=$OUT/send-home
-rm -rf "$home" "$OUT/send"
+rm -rf "$home" "$OUT/send" "$OUT/send-broken"
 mkdir -p "$home" "$OUT/send"
 
 for i in "${!PART_DIR[@]}"; do
 	dir=${PART_DIR[$i]}
 	plog=$LOGS/send-$dir.log
-	need=()
-	for d in ${PART_NEEDS[$i]}; do
-		mapfile -t pp < <(part_patches "$(part_index "$d")")
-		need+=("${pp[@]}")
-	done
+	mapfile -t need < <(part_needed_patches "$i")
 	mapfile -t own < <(part_patches "$i")
 	git -C "$repo" am --abort >/dev/null 2>&1 || true
 	git -C "$repo" checkout -q -f --detach "$base"
@@ -84,7 +81,7 @@ for i in "${!PART_DIR[@]}"; do
 	fi
 	res "$dir: b4 prepares the mails" PASS "$(ls "$OUT/send/$dir" | wc -l) in out/send/$dir"
 	in_chroot python3 "$TOP/scripts/mailcheck.py" "$OUT/send/$dir" "$TOP/patches/$dir" \
-		"${PART_PREFIX[$i]}" "$base" "${PART_LISTS[$i]}" "${need[@]}" >"$LOGS/mailcheck-$dir.log" 2>&1 ||
+		"${PART_PREFIX[$i]}" "$base" "${PART_LISTS[$i]}" >"$LOGS/mailcheck-$dir.log" 2>&1 ||
 		echo "FAIL	$dir: reading the mails back	mailcheck.py failed; see $LOGS/mailcheck-$dir.log	" >>"$LOGS/mailcheck-$dir.log"
 	grep -E '^(PASS|FAIL)	' "$LOGS/mailcheck-$dir.log" | while IFS=$'\t' read -r st name detail _; do
 		res "$dir: $name" "$st" "$detail"
@@ -92,7 +89,8 @@ for i in "${!PART_DIR[@]}"; do
 done
 
 # The reading back can fail: a copy of the first part's mails with one
-# patch out of the thread and a Signed-off-by added must fail both checks.
+# patch out of the thread, a Signed-off-by added, its lists replaced and
+# a line of its diff changed must fail those four checks.
 first=$OUT/send/${PART_DIR[0]}
 if [ -f "$(ls "$first"/0001-*.eml 2>/dev/null | head -n 1)" ]; then
 	broken=$OUT/send-broken
@@ -101,12 +99,17 @@ if [ -f "$(ls "$first"/0001-*.eml 2>/dev/null | head -n 1)" ]; then
 	m=$(ls "$broken"/0001-*.eml | head -n 1)
 	sed -i '/^In-Reply-To:/d' "$m"
 	sed -i '0,/^---$/s//Signed-off-by: Nobody <nobody@invalid>\n---/' "$m"
+	sed -i 's/rust-for-linux@vger\.kernel\.org/nobody@invalid/; s/linuxppc-dev@lists\.ozlabs\.org/nobody@invalid/' "$m"
+	sed -i '0,/^+[^+]/s/^+\(.\)/+X\1/' "$m"
 	in_chroot python3 "$TOP/scripts/mailcheck.py" "$broken" "$TOP/patches/${PART_DIR[0]}" \
 		"${PART_PREFIX[0]}" "$base" "${PART_LISTS[0]}" >"$LOGS/mailcheck-broken.log" 2>&1 || true
+	what="mailcheck.py fails a patch out of the thread, with a Signed-off-by, without the lists and with a changed line"
 	if grep -q '^FAIL	threaded' "$LOGS/mailcheck-broken.log" &&
-		grep -q '^FAIL	no Signed-off-by' "$LOGS/mailcheck-broken.log"; then
-		res "mailcheck.py fails a patch out of the thread and an added Signed-off-by" PASS
+		grep -q '^FAIL	no Signed-off-by' "$LOGS/mailcheck-broken.log" &&
+		grep -q '^FAIL	To and Cc' "$LOGS/mailcheck-broken.log" &&
+		grep -q "^FAIL	every mail's diff" "$LOGS/mailcheck-broken.log"; then
+		res "$what" PASS
 	else
-		res "mailcheck.py fails a patch out of the thread and an added Signed-off-by" FAIL "it did not; see $LOGS/mailcheck-broken.log"
+		res "$what" FAIL "it did not; see $LOGS/mailcheck-broken.log"
 	fi
 fi

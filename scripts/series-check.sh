@@ -55,13 +55,9 @@ for i in "${!PART_DIR[@]}"; do
 	else
 		res "$dir: cover letter names base-commit $BASE_TAG" FAIL "want base-commit: $base; see $cover"
 	fi
-	need=()
-	for d in ${PART_NEEDS[$i]}; do
-		mapfile -t pp < <(part_patches "$(part_index "$d")")
-		need+=("${pp[@]}")
-	done
+	mapfile -t need < <(part_needed_patches "$i")
 	want=$(for p in "${need[@]}"; do git patch-id --stable <"$p" | cut -d' ' -f1; done)
-	have=$(sed -n 's/^prerequisite-patch-id: //p' "$cover" 2>/dev/null)
+	have=$(sed -n 's/^prerequisite-patch-id: //p' "$cover" 2>/dev/null || true)
 	what="$dir: prerequisite-patch-id lines are the ${#need[@]} patches of ${PART_NEEDS[$i]}"
 	[ ${#need[@]} -gt 0 ] || what="$dir: no prerequisite-patch-id line (it needs no other part)"
 	if [ "$want" = "$have" ]; then

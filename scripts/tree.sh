@@ -45,13 +45,6 @@ apply_series() {
 }
 
 mkdir -p "$LOGS"
-# No automatic 'git gc' or maintenance in the background: it would repack
-# the kernel's history on two busy cores, and hold this run's locks after
-# it ended.
-no_auto_gc() {
-	git -C "$1" config gc.auto 0
-	git -C "$1" config maintenance.auto false
-}
 if [ ! -d "$LINUX/.git" ]; then
 	log "tree: cloning $BASE_TAG into $LINUX"
 	git clone -q --no-checkout "$base_git" "$LINUX"
